@@ -1,0 +1,154 @@
+//! The one path every front end takes: safety check, small talk, matcher, reply.
+//!
+//! `Bot` is built once from a validated knowledge base and is then read-only, so the Discord
+//! handler can share it between tasks and the terminal, CLI and tests call the same `ask`.
+
+use crate::knowledge::{Entry, KnowledgeBase};
+use crate::language::{Analysis, Analyzer};
+use crate::matcher::{Decision, Matcher, Ranked};
+use crate::reply::{Reply, ReplyKind};
+use crate::safety::{Flags, Safety};
+use crate::smalltalk::Smalltalk;
+
+/// How many topics a no-match reply suggests.
+const SUGGESTIONS: usize = 3;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BotError {
+    #[error(
+        "a pattern in the knowledge base does not compile: {0}\nRun `calcibot check` to find it."
+    )]
+    Pattern(#[from] regex::Error),
+}
+
+#[derive(Debug)]
+pub struct Bot {
+    kb: KnowledgeBase,
+    analyzer: Analyzer,
+    matcher: Matcher,
+    safety: Safety,
+    smalltalk: Smalltalk,
+}
+
+impl Bot {
+    pub fn new(kb: KnowledgeBase) -> Result<Bot, BotError> {
+        let analyzer = Analyzer::new(&kb);
+        let matcher = Matcher::new(&kb, &analyzer)?;
+        let safety = Safety::new(&kb.safety)?;
+        let smalltalk = Smalltalk::new(&kb.smalltalk)?;
+        Ok(Bot {
+            kb,
+            analyzer,
+            matcher,
+            safety,
+            smalltalk,
+        })
+    }
+
+    pub fn knowledge(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
+    /// The reply to one message. Front ends validate or cut the message first (`question`).
+    pub fn ask(&self, message: &str) -> Reply<'_> {
+        let analysis = self.analyzer.analyze(message);
+        let flags = self.safety.check(&analysis);
+        tracing::debug!(?flags, terms = ?analysis.terms, "analysed message");
+        self.compose(&analysis, flags)
+    }
+
+    /// The reply showing one entry, as when a user picks a topic or a button.
+    pub fn show(&self, id: &str) -> Option<Reply<'_>> {
+        let entry = self.kb.entry(id)?;
+        Some(Reply::new(&self.kb, ReplyKind::Answer, Some(entry), 1.0))
+    }
+
+    fn compose(&self, analysis: &Analysis, flags: Flags) -> Reply<'_> {
+        let kb = &self.kb;
+        if flags.crisis {
+            let mut reply = Reply::new(kb, ReplyKind::Crisis, None, 0.0);
+            reply.alert = Some(&kb.safety.crisis.text);
+            return reply;
+        }
+        if !flags.urgent && !flags.dosing {
+            if let Some(talk) = self.smalltalk.find(analysis) {
+                let mut reply = Reply::new(kb, ReplyKind::Smalltalk, None, 0.0);
+                reply.message = Some(&talk.reply);
+                return reply;
+            }
+        }
+        let decision = self.matcher.decide(analysis);
+        let mut reply = match decision {
+            Decision::Answer(best) => {
+                let kind = if flags.urgent {
+                    ReplyKind::Urgent
+                } else {
+                    ReplyKind::Answer
+                };
+                Reply::new(kb, kind, Some(self.entry(best)), best.score)
+            }
+            Decision::Clarify(candidates) if !flags.urgent => {
+                let mut reply = Reply::new(kb, ReplyKind::Clarify, None, candidates[0].score);
+                reply.candidates = candidates.iter().map(|&r| self.entry(r)).collect();
+                reply.message = Some(&kb.safety.clarify);
+                reply
+            }
+            Decision::Clarify(ranked) | Decision::NoMatch(ranked) => {
+                let score = ranked.first().map_or(0.0, |r| r.score);
+                if flags.urgent {
+                    // Urgent advice stands on its own; a guess at a topic would only distract.
+                    Reply::new(kb, ReplyKind::Urgent, None, score)
+                } else {
+                    let mut reply = Reply::new(kb, ReplyKind::NoMatch, None, score);
+                    reply.candidates = self.suggestions(&ranked);
+                    reply.message = Some(&kb.safety.no_match);
+                    reply
+                }
+            }
+        };
+        if flags.urgent {
+            reply.alert = Some(&kb.safety.urgent.text);
+        }
+        if flags.dosing {
+            reply.dosing = Some(&kb.safety.dosing.text);
+        }
+        reply
+    }
+
+    fn entry(&self, ranked: Ranked) -> &Entry {
+        &self.kb.entries[ranked.entry]
+    }
+
+    /// Topics to offer when nothing matched: the weak candidates first, then the base's
+    /// general suggestions.
+    fn suggestions(&self, ranked: &[Ranked]) -> Vec<&Entry> {
+        let mut out: Vec<&Entry> = Vec::with_capacity(SUGGESTIONS);
+        let weak = ranked
+            .iter()
+            .filter(|r| r.score >= crate::matcher::CLARIFY_SCORE * 0.5)
+            .map(|&r| self.entry(r));
+        let general = self
+            .kb
+            .topics
+            .suggest
+            .iter()
+            .filter_map(|id| self.kb.entry(id));
+        for entry in weak.chain(general) {
+            if out.len() == SUGGESTIONS {
+                break;
+            }
+            if !out.iter().any(|e| e.id == entry.id) {
+                out.push(entry);
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,144 @@
+//! The data model of the knowledge base, as it is written in `knowledge/*.toml`.
+//!
+//! These types mirror the files one to one (serde does the reading), so a curator can read the
+//! TOML and this module side by side. Checks that need the whole base live in `validate.rs`.
+
+use serde::{Deserialize, Serialize};
+
+/// One question-and-answer entry.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// Stable id, as listed in `topics.md`; scripts and buttons refer to entries by it.
+    pub id: String,
+    /// The question a user would ask, shown as the reply's heading.
+    pub title: String,
+    /// The date the entry was last checked against its sources, shown with the answer.
+    pub reviewed: String,
+    /// Ways users phrase this question; the matcher compares messages against each one.
+    #[serde(default)]
+    pub questions: Vec<String>,
+    /// Words and short phrases that single this entry out from its neighbours.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Regular expressions for intents, matched against the normalised message.
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    /// The answer in our own words (Discord markdown).
+    pub answer: String,
+    /// Where the sources disagree: who says what, shown with the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<String>,
+    /// Ids of entries a reader may want next.
+    #[serde(default)]
+    pub related: Vec<String>,
+    /// The sources that support the answer.
+    #[serde(default)]
+    pub sources: Vec<SourceRef>,
+    /// The theme the entry belongs to: the stem of the file that holds it.
+    #[serde(default, skip_deserializing)]
+    pub theme: String,
+    /// The file that holds it, relative to the knowledge directory, for problem reports.
+    #[serde(skip)]
+    pub file: String,
+}
+
+/// A citation: which source, and which part of it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    pub id: String,
+    pub section: String,
+}
+
+/// A source article (`knowledge/sources.toml`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: String,
+    /// The seed file the article was taken from, for reviewers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    pub title: String,
+    pub publisher: String,
+    /// Given only where a public copy matches the article word for word.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// What a reader should know when weighing this source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The texts and patterns of the safety layer (`knowledge/safety.toml`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyConfig {
+    /// Appended to every reply: the bot is not a doctor; seek care.
+    pub disclaimer: String,
+    pub urgent: SafetyRule,
+    pub crisis: SafetyRule,
+    pub dosing: SafetyRule,
+    /// Said when nothing in the base matches.
+    pub no_match: String,
+    /// Said before the choices when a message could mean two or three entries.
+    pub clarify: String,
+    /// Words the safety patterns rely on, so that misspellings of them are corrected too.
+    #[serde(default)]
+    pub vocabulary: Vec<String>,
+    /// Named alternations that patterns use as `{name}` (e.g. every word for a medicine).
+    #[serde(default)]
+    pub sets: std::collections::BTreeMap<String, String>,
+}
+
+/// One kind of red flag: the message to show and the patterns that raise it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyRule {
+    pub text: String,
+    pub patterns: Vec<String>,
+    /// Patterns that, when they match, cancel the rule (e.g. "no fever").
+    #[serde(default)]
+    pub unless: Vec<String>,
+}
+
+/// Lay words, spelling variants and words that carry no meaning (`knowledge/lexicon.toml`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lexicon {
+    /// Words ignored when scoring ("the", "my", "tbh").
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    /// A word or phrase, as users write it, and what it means in the knowledge base's words.
+    #[serde(default)]
+    pub terms: std::collections::BTreeMap<String, String>,
+}
+
+/// Greetings, thanks and other chit-chat (`knowledge/smalltalk.toml`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Smalltalk {
+    pub id: String,
+    pub patterns: Vec<String>,
+    pub reply: String,
+}
+
+/// The list of ids the base must hold and the names of its themes (`knowledge/topics.toml`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topics {
+    /// Every id of `topics.md`; `check` reports each one missing.
+    pub required: Vec<String>,
+    /// Themes in display order: the entries file stem and the name shown to users.
+    #[serde(default)]
+    pub themes: Vec<Theme>,
+    /// Entries offered when a question matches nothing: the ones most people start from.
+    #[serde(default)]
+    pub suggest: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    pub id: String,
+    pub name: String,
+}

@@ -1,0 +1,444 @@
+//! Reading the knowledge files and checking the base as a whole.
+//!
+//! Every problem is collected with its file and item, rather than stopping at the first, so a
+//! curator fixes a broken base in one pass of `calcibot check`.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+
+use super::{Entry, KnowledgeBase, Lexicon, Problem, SafetyConfig, Smalltalk, Source, Topics};
+use crate::language::normalize;
+
+/// Discord shows at most 4,096 characters in an embed's description; the design asks for
+/// answers well under that, so there is room for the conflict note, sources and disclaimer.
+pub const MAX_ANSWER_CHARS: usize = 1_500;
+/// Discord's limit on an embed title.
+pub const MAX_TITLE_CHARS: usize = 256;
+/// A conflict note shares an embed field (1,024 characters) with nothing else.
+pub const MAX_CONFLICT_CHARS: usize = 1_000;
+
+/// The parsed files, before cross-checks.
+pub(super) struct Parts {
+    pub entries: Vec<Entry>,
+    pub sources: Vec<Source>,
+    pub safety: SafetyConfig,
+    pub lexicon: Lexicon,
+    pub smalltalk: Vec<Smalltalk>,
+    pub topics: Topics,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntriesFile {
+    #[serde(default)]
+    entry: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourcesFile {
+    #[serde(default)]
+    source: Vec<Source>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SmalltalkFile {
+    #[serde(default)]
+    smalltalk: Vec<Smalltalk>,
+}
+
+fn problem(file: &str, item: Option<&str>, message: impl Into<String>) -> Problem {
+    Problem {
+        file: file.to_string(),
+        item: item.map(str::to_string),
+        message: message.into(),
+    }
+}
+
+/// Parses every file; `None` when a file the base cannot do without is missing or broken.
+pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut read = |name: &str| -> Option<&str> {
+        let found = files
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, t)| t.as_str());
+        if found.is_none() {
+            problems.push(problem(
+                name,
+                None,
+                "is missing from the knowledge directory",
+            ));
+        }
+        found
+    };
+    let sources = read("sources.toml");
+    let safety = read("safety.toml");
+    let lexicon = read("lexicon.toml");
+    let smalltalk = read("smalltalk.toml");
+    let topics = read("topics.toml");
+
+    fn toml_of<T: serde::de::DeserializeOwned>(
+        name: &str,
+        text: Option<&str>,
+        problems: &mut Vec<Problem>,
+    ) -> Option<T> {
+        match toml::from_str::<T>(text?) {
+            Ok(value) => Some(value),
+            Err(err) => {
+                problems.push(problem(
+                    name,
+                    None,
+                    format!("is not valid: {}", err.to_string().trim()),
+                ));
+                None
+            }
+        }
+    }
+    let sources: Option<SourcesFile> = toml_of("sources.toml", sources, &mut problems);
+    let safety: Option<SafetyConfig> = toml_of("safety.toml", safety, &mut problems);
+    let lexicon: Option<Lexicon> = toml_of("lexicon.toml", lexicon, &mut problems);
+    let smalltalk: Option<SmalltalkFile> = toml_of("smalltalk.toml", smalltalk, &mut problems);
+    let topics: Option<Topics> = toml_of("topics.toml", topics, &mut problems);
+
+    let mut entries = Vec::new();
+    let mut entry_files = 0;
+    for (name, text) in files {
+        let Some(stem) = name
+            .strip_prefix("entries/")
+            .and_then(|n| n.strip_suffix(".toml"))
+        else {
+            continue;
+        };
+        entry_files += 1;
+        if let Some(file) = toml_of::<EntriesFile>(name, Some(text), &mut problems) {
+            if file.entry.is_empty() {
+                problems.push(problem(name, None, "holds no [[entry]]"));
+            }
+            for mut entry in file.entry {
+                entry.theme = stem.to_string();
+                entry.file = name.clone();
+                entries.push(entry);
+            }
+        }
+    }
+    if entry_files == 0 {
+        problems.push(problem(
+            "entries/",
+            None,
+            "holds no entries files (entries/*.toml)",
+        ));
+    }
+
+    let parts = match (sources, safety, lexicon, smalltalk, topics) {
+        (Some(sources), Some(safety), Some(lexicon), Some(smalltalk), Some(topics)) => {
+            Some(Parts {
+                entries,
+                sources: sources.source,
+                safety,
+                lexicon,
+                smalltalk: smalltalk.smalltalk,
+                topics,
+            })
+        }
+        _ => None,
+    };
+    (parts, problems)
+}
+
+/// Cross-checks the parsed base: ids, references, patterns, lengths and required topics.
+pub(super) fn check(kb: &KnowledgeBase, _files: &[(String, String)]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    check_sources(kb, &mut problems);
+    check_entries(kb, &mut problems);
+    check_safety(kb, &mut problems);
+    check_lexicon(kb, &mut problems);
+    check_smalltalk(kb, &mut problems);
+    check_topics(kb, &mut problems);
+    problems
+}
+
+fn check_sources(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    let mut seen = HashSet::new();
+    for source in &kb.sources {
+        let item = Some(source.id.as_str());
+        if !seen.insert(source.id.as_str()) {
+            problems.push(problem("sources.toml", item, "duplicate source id"));
+        }
+        if source.title.trim().is_empty() || source.publisher.trim().is_empty() {
+            problems.push(problem(
+                "sources.toml",
+                item,
+                "needs a title and a publisher",
+            ));
+        }
+        if let Some(url) = &source.url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                problems.push(problem(
+                    "sources.toml",
+                    item,
+                    format!("url '{url}' is not an http(s) link"),
+                ));
+            }
+        }
+    }
+    if kb.sources.is_empty() {
+        problems.push(problem("sources.toml", None, "lists no [[source]]"));
+    }
+}
+
+fn check_entries(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    let ids: HashMap<&str, usize> = kb.entries.iter().fold(HashMap::new(), |mut counts, e| {
+        *counts.entry(e.id.as_str()).or_default() += 1;
+        counts
+    });
+    let source_ids: HashSet<&str> = kb.sources.iter().map(|s| s.id.as_str()).collect();
+    let mut reported_duplicates = HashSet::new();
+
+    for entry in &kb.entries {
+        let file = entry.file.as_str();
+        let item = Some(entry.id.as_str());
+        let mut report = |message: String| problems.push(problem(file, item, message));
+
+        if entry.id.trim().is_empty() {
+            report("has an empty id".into());
+        } else if !entry
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            report("id may hold only lowercase letters, digits and '-'".into());
+        }
+        if ids.get(entry.id.as_str()).copied().unwrap_or(0) > 1
+            && reported_duplicates.insert(entry.id.as_str())
+        {
+            report("duplicate entry id (ids must be unique across all entries files)".into());
+        }
+        if entry.title.trim().is_empty() {
+            report("has an empty title".into());
+        } else if entry.title.chars().count() > MAX_TITLE_CHARS {
+            report(format!("title is longer than {MAX_TITLE_CHARS} characters"));
+        }
+        let answer_len = entry.answer.trim().chars().count();
+        if answer_len == 0 {
+            report("has an empty answer".into());
+        } else if answer_len > MAX_ANSWER_CHARS {
+            report(format!(
+                "answer is {answer_len} characters; keep it under {MAX_ANSWER_CHARS} so it fits a Discord embed with its sources"
+            ));
+        }
+        if let Some(conflict) = &entry.conflict {
+            let len = conflict.trim().chars().count();
+            if len == 0 {
+                report("has an empty conflict note; remove the field or write the note".into());
+            } else if len > MAX_CONFLICT_CHARS {
+                report(format!(
+                    "conflict note is longer than {MAX_CONFLICT_CHARS} characters"
+                ));
+            }
+        }
+        if !is_iso_date(&entry.reviewed) {
+            report(format!(
+                "reviewed '{}' is not a date like 2026-11-21",
+                entry.reviewed
+            ));
+        }
+        if entry.questions.iter().all(|q| q.trim().is_empty()) {
+            report("has no questions (phrasings users would write)".into());
+        }
+        if entry.sources.is_empty() {
+            report("cites no sources; every answer must carry its sources".into());
+        }
+        for cited in &entry.sources {
+            if !source_ids.contains(cited.id.as_str()) {
+                report(format!(
+                    "cites unknown source id '{}' (see sources.toml)",
+                    cited.id
+                ));
+            }
+            if cited.section.trim().is_empty() {
+                report(format!("cites '{}' without a section", cited.id));
+            }
+        }
+        for related in &entry.related {
+            if related == &entry.id {
+                report("lists itself as related".into());
+            } else if !ids.contains_key(related.as_str()) {
+                report(format!("related id '{related}' is not an entry"));
+            }
+        }
+        for pattern in &entry.patterns {
+            if let Err(err) = regex::Regex::new(pattern) {
+                report(format!(
+                    "pattern '{pattern}' does not compile: {}",
+                    one_line(&err.to_string())
+                ));
+            }
+        }
+    }
+}
+
+fn check_safety(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    let safety = &kb.safety;
+    for (name, text) in [
+        ("disclaimer", &safety.disclaimer),
+        ("no_match", &safety.no_match),
+        ("clarify", &safety.clarify),
+        ("urgent.text", &safety.urgent.text),
+        ("crisis.text", &safety.crisis.text),
+        ("dosing.text", &safety.dosing.text),
+    ] {
+        if text.trim().is_empty() {
+            problems.push(problem("safety.toml", Some(name), "is empty"));
+        }
+    }
+    for (name, rule) in [
+        ("urgent", &safety.urgent),
+        ("crisis", &safety.crisis),
+        ("dosing", &safety.dosing),
+    ] {
+        if rule.patterns.is_empty() {
+            problems.push(problem("safety.toml", Some(name), "has no patterns"));
+        }
+        for pattern in rule.patterns.iter().chain(&rule.unless) {
+            let expanded = crate::safety::expand(pattern, &safety.sets);
+            if let Some(unknown) = unknown_set(&expanded) {
+                problems.push(problem(
+                    "safety.toml",
+                    Some(name),
+                    format!("pattern '{pattern}' uses {unknown}, which [sets] does not define"),
+                ));
+                continue;
+            }
+            if let Err(err) = regex::Regex::new(&expanded) {
+                problems.push(problem(
+                    "safety.toml",
+                    Some(name),
+                    format!(
+                        "pattern '{pattern}' does not compile: {}",
+                        one_line(&err.to_string())
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn check_lexicon(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    for (from, to) in &kb.lexicon.terms {
+        if normalize::normalize(from) != *from {
+            problems.push(problem(
+                "lexicon.toml",
+                Some(from),
+                format!(
+                    "key must be written normalised, as '{}'",
+                    normalize::normalize(from)
+                ),
+            ));
+        }
+        if normalize::normalize(to).is_empty() {
+            problems.push(problem("lexicon.toml", Some(from), "maps to nothing"));
+        }
+    }
+    for word in &kb.lexicon.stopwords {
+        if normalize::normalize(word) != *word {
+            problems.push(problem(
+                "lexicon.toml",
+                Some(word),
+                "stopword must be one normalised word",
+            ));
+        }
+    }
+}
+
+fn check_smalltalk(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    for talk in &kb.smalltalk {
+        if talk.reply.trim().is_empty() {
+            problems.push(problem(
+                "smalltalk.toml",
+                Some(&talk.id),
+                "has an empty reply",
+            ));
+        }
+        for pattern in &talk.patterns {
+            if let Err(err) = regex::Regex::new(pattern) {
+                problems.push(problem(
+                    "smalltalk.toml",
+                    Some(&talk.id),
+                    format!(
+                        "pattern '{pattern}' does not compile: {}",
+                        one_line(&err.to_string())
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn check_topics(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    for id in &kb.topics.suggest {
+        if kb.entry(id).is_none() {
+            problems.push(problem(
+                "topics.toml",
+                Some(id),
+                "is suggested but no entry has this id",
+            ));
+        }
+    }
+    for id in &kb.topics.required {
+        if kb.entry(id).is_none() {
+            problems.push(problem(
+                "topics.toml",
+                Some(id),
+                "is a required topic but no entry has this id",
+            ));
+        }
+    }
+    if !kb.topics.themes.is_empty() {
+        for entry in &kb.entries {
+            if !kb.topics.themes.iter().any(|t| t.id == entry.theme) {
+                problems.push(problem(
+                    &entry.file,
+                    Some(&entry.id),
+                    format!(
+                        "theme '{}' (the file's name) is not listed in topics.toml",
+                        entry.theme
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// A `{name}` left in a pattern after expansion: a set nobody defined.
+fn unknown_set(pattern: &str) -> Option<&str> {
+    let start = pattern.find('{')?;
+    let end = start + pattern[start..].find('}')?;
+    let name = &pattern[start + 1..end];
+    let is_name = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+    if is_name {
+        Some(&pattern[start..=end])
+    } else {
+        unknown_set(&pattern[end + 1..])
+    }
+}
+
+fn is_iso_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
+        && matches!(text[5..7].parse::<u8>(), Ok(1..=12))
+        && matches!(text[8..10].parse::<u8>(), Ok(1..=31))
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,68 @@
+//! Unicode-aware normalisation: the one form every message, phrasing and pattern is compared in.
+//!
+//! Users write "Calcinósis", "DON'T", "lumps!!!" and "calcium—deposits"; all of them should meet
+//! the knowledge base's words. The form is: compatibility-decomposed (NFKD) with accents dropped,
+//! lowercase, apostrophes removed ("don't" -> "dont"), every other character that is not a letter
+//! or digit turned into a space, and single spaces between words.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Characters that join a word rather than split it: "don't" is one word, "dont".
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}'
+    )
+}
+
+/// The normalised form of `text` (see the module docs).
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.nfkd() {
+        if is_combining_mark(c) || is_apostrophe(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// The words of `text` in normalised form.
+pub fn words(text: &str) -> Vec<String> {
+    normalize(text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_accents_and_punctuation() {
+        assert_eq!(normalize("  Calcinósis CUTIS?!  "), "calcinosis cutis");
+        assert_eq!(normalize("Don’t squeeze—please"), "dont squeeze please");
+        assert_eq!(normalize("ｃａｌｃｉｕｍ"), "calcium");
+        assert_eq!(normalize("hello? 👋"), "hello");
+        assert_eq!(normalize("10.8 mg/dL"), "10 8 mg dl");
+        assert_eq!(normalize(""), "");
+        assert_eq!(normalize("!!!"), "");
+    }
+
+    #[test]
+    fn keeps_other_scripts() {
+        assert_eq!(normalize("Кальций"), "кальции");
+    }
+}

@@ -1,0 +1,23 @@
+//! calcibot: answers questions about calcium deposits in the skin (calcinosis cutis) from a
+//! curated, sourced knowledge base, with red flags checked before anything else.
+//!
+//! The core (`knowledge`, `language`, `matcher`, `safety`, `bot`, `reply`) is plain Rust with
+//! no Discord, async or terminal types, so the terminal chat, the CLI, the tests and the
+//! Discord handler all take the very same path: `Bot::ask` -> `Reply` -> a renderer.
+
+pub mod bot;
+pub mod chat;
+pub mod eval;
+pub mod export;
+pub mod knowledge;
+pub mod language;
+pub mod matcher;
+pub mod question;
+pub mod render;
+pub mod reply;
+pub mod safety;
+pub mod smalltalk;
+
+pub use bot::Bot;
+pub use knowledge::KnowledgeBase;
+pub use reply::{Reply, ReplyKind};

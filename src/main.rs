@@ -1,0 +1,219 @@
+//! The `calcibot` command: `serve` (Discord), `chat`, `ask`, `eval`, `check` and `export`.
+//!
+//! This is the binary's edge: it reads arguments and environment, loads the knowledge base once,
+//! and turns every error into a message that says what to do next and a non-zero exit.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use calcibot::{eval, export, question, render, Bot, KnowledgeBase};
+
+#[derive(Parser)]
+#[command(
+    name = "calcibot",
+    version,
+    about = "Answers questions about calcium deposits in the skin (calcinosis cutis) from a curated, sourced knowledge base.",
+    after_help = "With no command: `serve` when DISCORD_TOKEN is set, otherwise `chat`."
+)]
+struct Cli {
+    /// Load the knowledge base from DIR instead of the built-in one.
+    #[arg(long, global = true, value_name = "DIR", env = "KNOWLEDGE_DIR")]
+    knowledge: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the Discord bot (needs DISCORD_TOKEN).
+    Serve,
+    /// Talk to the bot in the terminal.
+    Chat,
+    /// Ask one question and print the reply (reads stdin when no question is given).
+    Ask {
+        /// Print the reply as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// The question.
+        question: Vec<String>,
+    },
+    /// Measure the matcher on a labelled JSONL file.
+    Eval {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Lines of {"q": "...", "expect": "id|urgent|crisis|dosing|none", "also": [...]}.
+        file: PathBuf,
+    },
+    /// Validate the knowledge base and report every problem.
+    Check,
+    /// Print the whole knowledge base.
+    Export {
+        #[arg(long, value_enum, default_value = "json")]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Json,
+    Markdown,
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("calcibot: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<ExitCode> {
+    // `.env` is optional; a broken one is worth saying so rather than half-reading it.
+    match dotenvy::dotenv() {
+        Ok(_) => {}
+        Err(err) if err.not_found() => {}
+        Err(err) => bail!("could not read .env: {err}. Fix the line it names, or remove the file."),
+    }
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or_else(|| {
+        if std::env::var_os("DISCORD_TOKEN").is_some_and(|t| !t.is_empty()) {
+            Command::Serve
+        } else {
+            eprintln!("calcibot: DISCORD_TOKEN is not set, so starting the terminal chat (`calcibot serve` runs the Discord bot).");
+            Command::Chat
+        }
+    });
+    init_logging(matches!(command, Command::Serve));
+    let knowledge = cli.knowledge.as_deref();
+
+    match command {
+        Command::Check => check(knowledge),
+        Command::Export { format } => {
+            let kb = load(knowledge)?;
+            let text = match format {
+                ExportFormat::Json => serde_json::to_string_pretty(&export::json(&kb))?,
+                ExportFormat::Markdown => export::markdown(&kb),
+            };
+            write_stdout(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ask { json, question } => {
+            let bot = bot(knowledge)?;
+            let text = if question.is_empty() {
+                read_stdin_question()?
+            } else {
+                question.join(" ")
+            };
+            let q = question::validate(&text)?;
+            let reply = bot.ask(q);
+            if json {
+                write_stdout(&render::json(&reply).to_string())?;
+            } else {
+                write_stdout(&render::text(&reply))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval { json, file } => {
+            let bot = bot(knowledge)?;
+            let bytes = std::fs::read(&file)
+                .with_context(|| format!("cannot read the eval file {}", file.display()))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", file.display()))?;
+            let cases =
+                eval::parse(&text, &bot).with_context(|| format!("in {}", file.display()))?;
+            let report = eval::run(&bot, &cases);
+            if json {
+                write_stdout(&serde_json::to_string_pretty(&report.json())?)?;
+            } else {
+                write_stdout(&report.text())?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Chat => {
+            let bot = bot(knowledge)?;
+            let stdin = std::io::stdin();
+            let interactive = stdin.is_terminal();
+            calcibot::chat::run(&bot, stdin.lock(), std::io::stdout().lock(), interactive)
+                .context("the terminal chat stopped")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Serve => serve(knowledge),
+    }
+}
+
+fn serve(_knowledge: Option<&Path>) -> Result<ExitCode> {
+    bail!("the Discord bot is not built yet; use `calcibot chat` in the meantime")
+}
+
+fn load(knowledge: Option<&Path>) -> Result<KnowledgeBase> {
+    Ok(KnowledgeBase::load_or_builtin(knowledge)?)
+}
+
+fn bot(knowledge: Option<&Path>) -> Result<Bot> {
+    Ok(Bot::new(load(knowledge)?)?)
+}
+
+fn check(knowledge: Option<&Path>) -> Result<ExitCode> {
+    match load(knowledge).map(Bot::new) {
+        Ok(Ok(bot)) => {
+            let kb = bot.knowledge();
+            println!(
+                "ok: {} ({} entries, {} sources, reviewed {})",
+                kb.origin,
+                kb.entries.len(),
+                kb.sources.len(),
+                kb.reviewed()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(Err(err)) => {
+            eprintln!("{err}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(err) => {
+            eprintln!("{err:#}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn read_stdin_question() -> Result<String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .context("cannot read the question from standard input")?;
+    String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!("standard input is not UTF-8 text; pass the question as UTF-8")
+    })
+}
+
+/// Writes `text` and a newline; a closed pipe (`calcibot export | head`) is not an error.
+fn write_stdout(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|_| out.flush()) {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+fn init_logging(serving: bool) {
+    let default = if serving {
+        "calcibot=info,warn"
+    } else {
+        "warn"
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -1,0 +1,200 @@
+//! Finding the entry a message asks about, and deciding whether we are sure enough to answer.
+//!
+//! A message's terms are scored against every entry that shares one of them, from four signals:
+//! - the best **phrasing**: the cosine between the message and one of the entry's phrasings,
+//!   with each term weighted by how informative it is (idf);
+//! - **coverage**: how much of what the message says the entry speaks of at all;
+//! - **keywords**: whole keywords of the entry found in the message;
+//! - **intent patterns** of the entry matching the message.
+//!
+//! The decision then weighs the best score and its margin over the runner-up: a clear winner is
+//! an `answer`, two or three close ones are offered as a `clarify`, and a weak best is a
+//! `no_match`, because an honest "I don't have that" beats a confident wrong answer.
+
+mod index;
+
+use std::collections::HashMap;
+
+use crate::knowledge::KnowledgeBase;
+use crate::language::{Analysis, Analyzer};
+
+pub use index::Index;
+
+/// A term the base never uses weighs this share of the rarest term's weight: a message about
+/// something else entirely ("can my cat get it") should not look covered by a generic word.
+pub const UNKNOWN_TERM_SHARE: f32 = 0.45;
+
+const PHRASE_WEIGHT: f32 = 0.45;
+const COVERAGE_WEIGHT: f32 = 0.35;
+const KEYWORD_WEIGHT: f32 = 0.20;
+const PATTERN_BONUS: f32 = 0.25;
+
+/// At or above this, with a clear margin, the best entry is answered.
+pub const ANSWER_SCORE: f32 = 0.42;
+/// The best must lead the runner-up by this much to be answered outright.
+pub const ANSWER_MARGIN: f32 = 0.06;
+/// Above this (and a clear leader), the margin rule is waived.
+pub const SURE_SCORE: f32 = 0.75;
+/// Below this, nothing is close enough: no match.
+pub const CLARIFY_SCORE: f32 = 0.30;
+/// Candidates offered in a clarify are within this of the best.
+pub const CLARIFY_BAND: f32 = 0.12;
+/// How many choices a clarify offers at most.
+pub const MAX_CANDIDATES: usize = 3;
+
+/// One entry's score for a message.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ranked {
+    /// Index into `KnowledgeBase::entries`.
+    pub entry: usize,
+    pub score: f32,
+}
+
+/// What the matcher concluded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    Answer(Ranked),
+    /// Two or three close candidates, best first.
+    Clarify(Vec<Ranked>),
+    /// The best candidates found, however weak (possibly none), best first.
+    NoMatch(Vec<Ranked>),
+}
+
+#[derive(Debug)]
+pub struct Matcher {
+    index: Index,
+}
+
+impl Matcher {
+    pub fn new(kb: &KnowledgeBase, analyzer: &Analyzer) -> Result<Matcher, regex::Error> {
+        Ok(Matcher {
+            index: Index::build(kb, analyzer)?,
+        })
+    }
+
+    /// Entries sharing anything with the message, best first.
+    pub fn rank(&self, analysis: &Analysis) -> Vec<Ranked> {
+        let ix = &self.index;
+        let mut weights: Vec<(Option<u32>, f32)> = Vec::with_capacity(analysis.terms.len());
+        for term in &analysis.terms {
+            match ix.terms.get(term) {
+                Some(&t) => weights.push((Some(t), ix.idf[t as usize])),
+                None => weights.push((None, ix.unknown_weight)),
+            }
+        }
+        let total: f32 = weights.iter().map(|(_, w)| w).sum();
+        let norm: f32 = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+
+        let mut phrasing_dot: HashMap<u32, f32> = HashMap::new();
+        let mut coverage: HashMap<u32, f32> = HashMap::new();
+        let mut keyword_hits: HashMap<u32, usize> = HashMap::new();
+        for &(term, weight) in &weights {
+            let Some(t) = term else { continue };
+            let t = t as usize;
+            for &p in &ix.phrasing_postings[t] {
+                *phrasing_dot.entry(p).or_default() += weight * weight;
+            }
+            for &(e, field) in &ix.entry_postings[t] {
+                *coverage.entry(e).or_default() += weight * field;
+            }
+            for &k in &ix.keyword_postings[t] {
+                *keyword_hits.entry(k).or_default() += 1;
+            }
+        }
+
+        let mut scores: HashMap<u32, Signals> = HashMap::new();
+        if norm > 0.0 {
+            for (&p, &dot) in &phrasing_dot {
+                let phrasing = &ix.phrasings[p as usize];
+                if phrasing.norm > 0.0 {
+                    let cosine = dot / (norm * phrasing.norm);
+                    let s = scores.entry(phrasing.entry).or_default();
+                    s.phrase = s.phrase.max(cosine);
+                }
+            }
+        }
+        if total > 0.0 {
+            for (&e, &covered) in &coverage {
+                scores.entry(e).or_default().coverage = (covered / total).min(1.0);
+            }
+            for (&k, &hits) in &keyword_hits {
+                let keyword = &ix.keywords[k as usize];
+                if hits == keyword.terms {
+                    scores.entry(keyword.entry).or_default().keywords += keyword.weight / total;
+                }
+            }
+        }
+        if !ix.pattern_entry.is_empty() {
+            for text in analysis.texts() {
+                for p in ix.patterns.matches(text).iter() {
+                    scores.entry(ix.pattern_entry[p]).or_default().pattern = true;
+                }
+            }
+        }
+
+        let mut ranked: Vec<Ranked> = scores
+            .into_iter()
+            .map(|(e, s)| Ranked {
+                entry: e as usize,
+                score: s.score(),
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        ranked
+    }
+
+    /// Answer, clarify or no match, from the ranking's best and its margin.
+    pub fn decide(&self, analysis: &Analysis) -> Decision {
+        let ranked = self.rank(analysis);
+        decide(&ranked)
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+}
+
+/// The decision rule on its own, so it can be read (and tested) apart from scoring.
+pub fn decide(ranked: &[Ranked]) -> Decision {
+    let Some(&best) = ranked.first() else {
+        return Decision::NoMatch(Vec::new());
+    };
+    let runner_up = ranked.get(1).map_or(0.0, |r| r.score);
+    let margin = best.score - runner_up;
+    if best.score >= ANSWER_SCORE
+        && (margin >= ANSWER_MARGIN || best.score >= SURE_SCORE && margin > 0.02)
+    {
+        return Decision::Answer(best);
+    }
+    let close: Vec<Ranked> = ranked
+        .iter()
+        .take(MAX_CANDIDATES)
+        .filter(|r| r.score >= best.score - CLARIFY_BAND && r.score >= CLARIFY_SCORE * 0.8)
+        .copied()
+        .collect();
+    if best.score >= CLARIFY_SCORE && close.len() >= 2 {
+        return Decision::Clarify(close);
+    }
+    if best.score >= ANSWER_SCORE {
+        return Decision::Answer(best);
+    }
+    Decision::NoMatch(ranked.iter().take(MAX_CANDIDATES).copied().collect())
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Signals {
+    phrase: f32,
+    coverage: f32,
+    keywords: f32,
+    pattern: bool,
+}
+
+impl Signals {
+    fn score(&self) -> f32 {
+        let s = PHRASE_WEIGHT * self.phrase
+            + COVERAGE_WEIGHT * self.coverage
+            + KEYWORD_WEIGHT * self.keywords.min(1.0)
+            + if self.pattern { PATTERN_BONUS } else { 0.0 };
+        s.min(1.0)
+    }
+}
