@@ -8,6 +8,7 @@ use crate::language::{Analysis, Analyzer};
 use crate::matcher::{Decision, Matcher, Ranked};
 use crate::reply::{Reply, ReplyKind};
 use crate::safety::{Flags, Safety};
+use crate::scope::Scope;
 use crate::smalltalk::Smalltalk;
 
 /// How many topics a no-match reply suggests.
@@ -28,6 +29,7 @@ pub struct Bot {
     matcher: Matcher,
     safety: Safety,
     smalltalk: Smalltalk,
+    scope: Scope,
 }
 
 impl Bot {
@@ -36,12 +38,14 @@ impl Bot {
         let matcher = Matcher::new(&kb, &analyzer)?;
         let safety = Safety::new(&kb.safety)?;
         let smalltalk = Smalltalk::new(&kb.smalltalk)?;
+        let scope = Scope::new(&kb.outside)?;
         Ok(Bot {
             kb,
             analyzer,
             matcher,
             safety,
             smalltalk,
+            scope,
         })
     }
 
@@ -85,6 +89,22 @@ impl Bot {
                 return reply;
             }
         }
+        if !flags.urgent {
+            if let Some(outside) = self.scope.find(analysis) {
+                let mut reply = Reply::new(kb, ReplyKind::NoMatch, None, 0.0);
+                reply.message = Some(&outside.reply);
+                let offered: Vec<&Entry> = outside
+                    .suggest
+                    .iter()
+                    .filter_map(|id| kb.entry(id))
+                    .collect();
+                reply.candidates = self.suggestions(&offered);
+                if flags.dosing {
+                    reply.dosing = Some(&kb.safety.dosing.text);
+                }
+                return reply;
+            }
+        }
         let decision = self.matcher.decide(analysis);
         let mut reply = match decision {
             Decision::Answer(best) => {
@@ -108,7 +128,12 @@ impl Bot {
                     Reply::new(kb, ReplyKind::Urgent, None, score)
                 } else {
                     let mut reply = Reply::new(kb, ReplyKind::NoMatch, None, score);
-                    reply.candidates = self.suggestions(&ranked);
+                    let weak: Vec<&Entry> = ranked
+                        .iter()
+                        .filter(|r| r.score >= crate::matcher::CLARIFY_SCORE * 0.5)
+                        .map(|&r| self.entry(r))
+                        .collect();
+                    reply.candidates = self.suggestions(&weak);
                     reply.message = Some(&kb.safety.no_match);
                     reply
                 }
@@ -127,14 +152,10 @@ impl Bot {
         &self.kb.entries[ranked.entry]
     }
 
-    /// Topics to offer when nothing matched: the weak candidates first, then the base's
-    /// general suggestions.
-    fn suggestions(&self, ranked: &[Ranked]) -> Vec<&Entry> {
+    /// Topics to offer when nothing matched: `first`, then the base's general suggestions.
+    fn suggestions<'a>(&'a self, first: &[&'a Entry]) -> Vec<&'a Entry> {
         let mut out: Vec<&Entry> = Vec::with_capacity(SUGGESTIONS);
-        let weak = ranked
-            .iter()
-            .filter(|r| r.score >= crate::matcher::CLARIFY_SCORE * 0.5)
-            .map(|&r| self.entry(r));
+        let weak = first.iter().copied();
         let general = self
             .kb
             .topics

@@ -7,15 +7,18 @@
 
 pub mod bot;
 pub mod chat;
+pub mod discord;
 pub mod eval;
 pub mod export;
 pub mod knowledge;
 pub mod language;
 pub mod matcher;
+pub mod patterns;
 pub mod question;
 pub mod render;
 pub mod reply;
 pub mod safety;
+pub mod scope;
 pub mod smalltalk;
 
 pub use bot::Bot;

@@ -39,6 +39,9 @@ enum Command {
         /// Print the reply as one JSON object.
         #[arg(long)]
         json: bool,
+        /// Also show how the message was read and the best-scoring entries (for curators).
+        #[arg(long, conflicts_with = "json")]
+        explain: bool,
         /// The question.
         question: Vec<String>,
     },
@@ -105,7 +108,11 @@ fn run() -> Result<ExitCode> {
             write_stdout(&text)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Ask { json, question } => {
+        Command::Ask {
+            json,
+            explain,
+            question,
+        } => {
             let bot = bot(knowledge)?;
             let text = if question.is_empty() {
                 read_stdin_question()?
@@ -114,6 +121,9 @@ fn run() -> Result<ExitCode> {
             };
             let q = question::validate(&text)?;
             let reply = bot.ask(q);
+            if explain {
+                write_stdout(&explain_reply(&bot, q))?;
+            }
             if json {
                 write_stdout(&render::json(&reply).to_string())?;
             } else {
@@ -149,8 +159,52 @@ fn run() -> Result<ExitCode> {
     }
 }
 
-fn serve(_knowledge: Option<&Path>) -> Result<ExitCode> {
-    bail!("the Discord bot is not built yet; use `calcibot chat` in the meantime")
+/// Runs the Discord bot until SIGINT or SIGTERM. The settings are checked before the knowledge
+/// base is loaded, so a missing token is reported at once.
+fn serve(knowledge: Option<&Path>) -> Result<ExitCode> {
+    let config = calcibot::discord::Config::from_env()?;
+    let bot = std::sync::Arc::new(bot(knowledge)?);
+    // The core is synchronous; only the Discord layer needs a runtime, and only here.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("calcibot")
+        .build()
+        .context("cannot start the async runtime")?;
+    let result = runtime.block_on(calcibot::discord::run(bot, config));
+    // Handlers still sending a reply get a moment to finish; nothing else is left to wait for.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// How the message was read and how the best entries scored: what a curator needs to see to
+/// add the right phrasing or keyword.
+fn explain_reply(bot: &Bot, question: &str) -> String {
+    let analysis = bot.analyzer().analyze(question);
+    let mut out = format!(
+        "normalised: {}\nspelled:    {}\nrewritten:  {}\nterms:      {}\n",
+        analysis.normalized,
+        analysis.spelled,
+        analysis.rewritten,
+        analysis.terms.join(" ")
+    );
+    for (ranked, s) in bot
+        .matcher()
+        .rank_with_signals(&analysis)
+        .into_iter()
+        .take(5)
+    {
+        out.push_str(&format!(
+            "  {:.3} {:<30} phrase {:.2} coverage {:.2} keywords {:.2}{}\n",
+            ranked.score,
+            bot.knowledge().entries[ranked.entry].id,
+            s.phrase,
+            s.coverage,
+            s.keywords,
+            if s.pattern { " pattern" } else { "" }
+        ));
+    }
+    out
 }
 
 fn load(knowledge: Option<&Path>) -> Result<KnowledgeBase> {

@@ -12,7 +12,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use model::{
-    Entry, Lexicon, SafetyConfig, SafetyRule, Smalltalk, Source, SourceRef, Theme, Topics,
+    Entry, Lexicon, Outside, SafetyConfig, SafetyRule, Smalltalk, Source, SourceRef, Theme, Topics,
 };
 
 mod builtin {
@@ -76,6 +76,8 @@ pub struct KnowledgeBase {
     pub safety: SafetyConfig,
     pub lexicon: Lexicon,
     pub smalltalk: Vec<Smalltalk>,
+    /// Kinds of questions the sources do not cover.
+    pub outside: Vec<Outside>,
     pub topics: Topics,
     /// Where it was loaded from: a directory, or [`BUILTIN_NAME`].
     pub origin: String,
@@ -134,6 +136,7 @@ impl KnowledgeBase {
             safety: p.safety,
             lexicon: p.lexicon,
             smalltalk: p.smalltalk,
+            outside: p.outside,
             topics: p.topics,
             origin,
         });

@@ -122,6 +122,21 @@ pub struct Smalltalk {
     pub reply: String,
 }
 
+/// A kind of question the sources do not cover (`knowledge/scope.toml`), with what to say.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outside {
+    pub id: String,
+    pub patterns: Vec<String>,
+    /// Patterns that show the question is in scope after all (it names the condition).
+    #[serde(default)]
+    pub unless: Vec<String>,
+    pub reply: String,
+    /// Entries worth offering with the reply.
+    #[serde(default)]
+    pub suggest: Vec<String>,
+}
+
 /// The list of ids the base must hold and the names of its themes (`knowledge/topics.toml`).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

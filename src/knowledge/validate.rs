@@ -7,7 +7,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 
-use super::{Entry, KnowledgeBase, Lexicon, Problem, SafetyConfig, Smalltalk, Source, Topics};
+use super::{
+    Entry, KnowledgeBase, Lexicon, Outside, Problem, SafetyConfig, Smalltalk, Source, Topics,
+};
 use crate::language::normalize;
 
 /// Discord shows at most 4,096 characters in an embed's description; the design asks for
@@ -25,6 +27,7 @@ pub(super) struct Parts {
     pub safety: SafetyConfig,
     pub lexicon: Lexicon,
     pub smalltalk: Vec<Smalltalk>,
+    pub outside: Vec<Outside>,
     pub topics: Topics,
 }
 
@@ -40,6 +43,13 @@ struct EntriesFile {
 struct SourcesFile {
     #[serde(default)]
     source: Vec<Source>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScopeFile {
+    #[serde(default)]
+    outside: Vec<Outside>,
 }
 
 #[derive(Deserialize)]
@@ -79,6 +89,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
     let lexicon = read("lexicon.toml");
     let smalltalk = read("smalltalk.toml");
     let topics = read("topics.toml");
+    let scope = read("scope.toml");
 
     fn toml_of<T: serde::de::DeserializeOwned>(
         name: &str,
@@ -102,6 +113,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
     let lexicon: Option<Lexicon> = toml_of("lexicon.toml", lexicon, &mut problems);
     let smalltalk: Option<SmalltalkFile> = toml_of("smalltalk.toml", smalltalk, &mut problems);
     let topics: Option<Topics> = toml_of("topics.toml", topics, &mut problems);
+    let scope: Option<ScopeFile> = toml_of("scope.toml", scope, &mut problems);
 
     let mut entries = Vec::new();
     let mut entry_files = 0;
@@ -132,17 +144,23 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
         ));
     }
 
-    let parts = match (sources, safety, lexicon, smalltalk, topics) {
-        (Some(sources), Some(safety), Some(lexicon), Some(smalltalk), Some(topics)) => {
-            Some(Parts {
-                entries,
-                sources: sources.source,
-                safety,
-                lexicon,
-                smalltalk: smalltalk.smalltalk,
-                topics,
-            })
-        }
+    let parts = match (sources, safety, lexicon, smalltalk, topics, scope) {
+        (
+            Some(sources),
+            Some(safety),
+            Some(lexicon),
+            Some(smalltalk),
+            Some(topics),
+            Some(scope),
+        ) => Some(Parts {
+            entries,
+            sources: sources.source,
+            safety,
+            lexicon,
+            smalltalk: smalltalk.smalltalk,
+            outside: scope.outside,
+            topics,
+        }),
         _ => None,
     };
     (parts, problems)
@@ -156,6 +174,7 @@ pub(super) fn check(kb: &KnowledgeBase, _files: &[(String, String)]) -> Vec<Prob
     check_safety(kb, &mut problems);
     check_lexicon(kb, &mut problems);
     check_smalltalk(kb, &mut problems);
+    check_scope(kb, &mut problems);
     check_topics(kb, &mut problems);
     problems
 }
@@ -303,7 +322,7 @@ fn check_safety(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
             problems.push(problem("safety.toml", Some(name), "has no patterns"));
         }
         for pattern in rule.patterns.iter().chain(&rule.unless) {
-            let expanded = crate::safety::expand(pattern, &safety.sets);
+            let expanded = crate::patterns::expand(pattern, &safety.sets);
             if let Some(unknown) = unknown_set(&expanded) {
                 problems.push(problem(
                     "safety.toml",
@@ -371,6 +390,43 @@ fn check_smalltalk(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                         "pattern '{pattern}' does not compile: {}",
                         one_line(&err.to_string())
                     ),
+                ));
+            }
+        }
+    }
+}
+
+fn check_scope(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    let mut seen = HashSet::new();
+    for outside in &kb.outside {
+        let item = Some(outside.id.as_str());
+        if !seen.insert(outside.id.as_str()) {
+            problems.push(problem("scope.toml", item, "duplicate id"));
+        }
+        if outside.reply.trim().is_empty() {
+            problems.push(problem("scope.toml", item, "has an empty reply"));
+        }
+        if outside.patterns.is_empty() {
+            problems.push(problem("scope.toml", item, "has no patterns"));
+        }
+        for pattern in outside.patterns.iter().chain(&outside.unless) {
+            if let Err(err) = regex::Regex::new(pattern) {
+                problems.push(problem(
+                    "scope.toml",
+                    item,
+                    format!(
+                        "pattern '{pattern}' does not compile: {}",
+                        one_line(&err.to_string())
+                    ),
+                ));
+            }
+        }
+        for id in &outside.suggest {
+            if kb.entry(id).is_none() {
+                problems.push(problem(
+                    "scope.toml",
+                    item,
+                    format!("suggests '{id}', which is not an entry"),
                 ));
             }
         }

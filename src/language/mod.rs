@@ -14,6 +14,9 @@ use crate::knowledge::KnowledgeBase;
 use lexicon::Rewrites;
 use spelling::SpellingIndex;
 
+/// The term every number becomes.
+pub const NUMBER_TERM: &str = "#number";
+
 /// What a message says, in the forms the safety layer and the matcher need.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
@@ -129,7 +132,12 @@ impl Analyzer {
             if self.stopwords.contains(word) {
                 continue;
             }
-            let term = stem::stem(word);
+            // Any number is a reading or an age: one term, so "10.8" meets "10.5".
+            let term = if word.bytes().all(|b| b.is_ascii_digit()) {
+                NUMBER_TERM.to_string()
+            } else {
+                stem::stem(word)
+            };
             if !terms.contains(&term) {
                 terms.push(term);
             }

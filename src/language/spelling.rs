@@ -10,6 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 /// Words shorter than this are never corrected: "cat" is not a typo of "cap".
 const MIN_LEN: usize = 4;
+/// Words up to this long are corrected only for swapped letters.
+const SHORT_LEN: usize = 4;
 /// Words this long may be two edits away ("thiosulfste" -> "thiosulfate").
 const TWO_EDITS_FROM: usize = 8;
 
@@ -85,7 +87,17 @@ impl SpellingIndex {
                 if len < 6 && candidate.chars().next() != first {
                     return None;
                 }
+                // Four letters are too few to tell a typo from another word ("head" is not
+                // "heal"); only swapped letters ("pian" -> "pain") are taken as typos.
+                if len <= SHORT_LEN && !same_letters(word, candidate) {
+                    return None;
+                }
                 let distance = strsim::osa_distance(word, candidate);
+                // Two edits away is a typo only if the word starts right: "arterial" is two
+                // edits from "material" too.
+                if distance == 2 && candidate.chars().next() != first {
+                    return None;
+                }
                 (distance <= allowed).then_some((distance, id))
             })
             .min_by(|a, b| {
@@ -95,6 +107,15 @@ impl SpellingIndex {
             })
             .map(|(_, id)| self.words[id as usize].as_str())
     }
+}
+
+/// Whether `a` and `b` hold the same letters, in any order.
+fn same_letters(a: &str, b: &str) -> bool {
+    let mut a: Vec<char> = a.chars().collect();
+    let mut b: Vec<char> = b.chars().collect();
+    a.sort_unstable();
+    b.sort_unstable();
+    a == b
 }
 
 /// Every form of `word` with one character deleted.
@@ -113,7 +134,8 @@ mod tests {
 
     fn index() -> SpellingIndex {
         SpellingIndex::new(
-            "diltiazem dystrophic calcinosis suicide verapamil thiosulfate cap scrotum".split(' '),
+            "diltiazem dystrophic calcinosis suicide verapamil thiosulfate cap scrotum pain"
+                .split(' '),
         )
     }
 
@@ -126,6 +148,7 @@ mod tests {
         assert_eq!(index.correct("sucide"), Some("suicide"));
         assert_eq!(index.correct("verapamli"), Some("verapamil"));
         assert_eq!(index.correct("thiosulfste"), Some("thiosulfate"));
+        assert_eq!(index.correct("pian"), Some("pain"));
     }
 
     #[test]
@@ -135,5 +158,10 @@ mod tests {
         assert_eq!(index.correct("cat"), None);
         assert_eq!(index.correct("swimming"), None);
         assert_eq!(index.correct("1234"), None);
+        assert_eq!(
+            index.correct("caps"),
+            None,
+            "four letters: another word, not a typo"
+        );
     }
 }

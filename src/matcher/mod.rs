@@ -36,7 +36,7 @@ pub const ANSWER_MARGIN: f32 = 0.06;
 /// Above this (and a clear leader), the margin rule is waived.
 pub const SURE_SCORE: f32 = 0.75;
 /// Below this, nothing is close enough: no match.
-pub const CLARIFY_SCORE: f32 = 0.30;
+pub const CLARIFY_SCORE: f32 = 0.36;
 /// Candidates offered in a clarify are within this of the best.
 pub const CLARIFY_BAND: f32 = 0.12;
 /// How many choices a clarify offers at most.
@@ -74,6 +74,14 @@ impl Matcher {
 
     /// Entries sharing anything with the message, best first.
     pub fn rank(&self, analysis: &Analysis) -> Vec<Ranked> {
+        self.rank_with_signals(analysis)
+            .into_iter()
+            .map(|(ranked, _)| ranked)
+            .collect()
+    }
+
+    /// The ranking with the signals behind each score, for `calcibot ask --explain`.
+    pub fn rank_with_signals(&self, analysis: &Analysis) -> Vec<(Ranked, Signals)> {
         let ix = &self.index;
         let mut weights: Vec<(Option<u32>, f32)> = Vec::with_capacity(analysis.terms.len());
         for term in &analysis.terms {
@@ -132,14 +140,17 @@ impl Matcher {
             }
         }
 
-        let mut ranked: Vec<Ranked> = scores
+        let mut ranked: Vec<(Ranked, Signals)> = scores
             .into_iter()
-            .map(|(e, s)| Ranked {
-                entry: e as usize,
-                score: s.score(),
+            .map(|(e, s)| {
+                let ranked = Ranked {
+                    entry: e as usize,
+                    score: s.score(),
+                };
+                (ranked, s)
             })
             .collect();
-        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        ranked.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
         ranked
     }
 
@@ -181,12 +192,17 @@ pub fn decide(ranked: &[Ranked]) -> Decision {
     Decision::NoMatch(ranked.iter().take(MAX_CANDIDATES).copied().collect())
 }
 
-#[derive(Debug, Default, Clone, Copy)]
-struct Signals {
-    phrase: f32,
-    coverage: f32,
-    keywords: f32,
-    pattern: bool,
+/// The four signals behind an entry's score.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct Signals {
+    /// Cosine with the entry's closest phrasing.
+    pub phrase: f32,
+    /// Share of the message's weight that the entry speaks of.
+    pub coverage: f32,
+    /// Weight of the entry's keywords found whole, over the message's weight.
+    pub keywords: f32,
+    /// One of the entry's intent patterns matched.
+    pub pattern: bool,
 }
 
 impl Signals {

@@ -1,0 +1,303 @@
+//! The Discord bot's settings, read from the environment (and `.env`, which `main` loads first).
+//!
+//! Every value is checked here, before anything connects, so a typo stops start-up with a
+//! message that names the variable and says what belongs in it, instead of surfacing later as
+//! a bot that is online but silent. Empty values count as unset, so a copied `.env.example`
+//! with blank optional lines works as it is.
+
+use std::time::Duration;
+
+/// How long a user waits between two answers to mentions or auto-answered messages, unless
+/// `COOLDOWN_SECONDS` says otherwise: long enough to stop a flood, short enough not to stand in
+/// the way of a follow-up question.
+pub const DEFAULT_COOLDOWN: Duration = Duration::from_secs(10);
+
+/// The longest cooldown accepted: beyond an hour the bot would look broken, not polite.
+const MAX_COOLDOWN_SECONDS: u64 = 3_600;
+
+/// Where a bot's token is found, for every message that asks for one.
+const TOKEN_HELP: &str = "Copy it from the Discord Developer Portal (https://discord.com/developers/applications -> your application -> Bot -> Reset Token) and put it in DISCORD_TOKEN, e.g. in .env (see .env.example).";
+
+/// Where ids are found, for the messages about them.
+const ID_HELP: &str = "In Discord, switch on Settings -> Advanced -> Developer Mode, then right-click the server or channel and choose Copy ID.";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("DISCORD_TOKEN is not set. {TOKEN_HELP}")]
+    MissingToken,
+    #[error("DISCORD_TOKEN does not look like a bot token (three parts separated by dots, no spaces). {TOKEN_HELP}")]
+    MalformedToken,
+    #[error(
+        "{var} is not valid UTF-8 text. Set it again by typing the value rather than pasting it."
+    )]
+    NotUnicode { var: &'static str },
+    #[error("DISCORD_GUILD_ID is {value:?}, not a server id. Put the numeric id of the server to register the commands in for trying the bot out (they appear there at once), or leave it empty to register them globally. {ID_HELP}")]
+    GuildId { value: String },
+    #[error("AUTO_ANSWER_CHANNELS holds {item:?}, which is not a channel id. Put the numeric ids of the channels where the bot may answer without a mention, separated by commas, or leave it empty. {ID_HELP}")]
+    Channel { item: String },
+    #[error("COOLDOWN_SECONDS is {value:?}. Put a whole number of seconds from 0 (no cooldown) to {MAX_COOLDOWN_SECONDS}, or leave it empty for the default of {} seconds.", DEFAULT_COOLDOWN.as_secs())]
+    Cooldown { value: String },
+    #[error("DISCORD_HTTP_PROXY is {value:?}. Put the base URL of an HTTP proxy for the Discord API, like http://127.0.0.1:8080 (it stands in for https://discord.com in every request), or leave it empty to talk to Discord directly.")]
+    Proxy { value: String },
+}
+
+/// The settings of `calcibot serve`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The bot's token; never logged or shown (see the `Debug` impl).
+    pub token: String,
+    /// Register the commands in this server only (instant, for trying out); globally if `None`.
+    pub guild: Option<u64>,
+    /// Channels where the bot answers confident questions without being mentioned.
+    pub auto_answer: Vec<u64>,
+    /// The per-user wait between answers to mentions, DMs and auto-answers; zero turns it off.
+    pub cooldown: Duration,
+    /// An HTTP proxy standing in for `https://discord.com`; serenity's rate limiter is off
+    /// when it is set, since such a proxy owns the rate limits.
+    pub http_proxy: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("token", &"<hidden>")
+            .field("guild", &self.guild)
+            .field("auto_answer", &self.auto_answer)
+            .field("cooldown", &self.cooldown)
+            .field("http_proxy", &self.http_proxy)
+            .finish()
+    }
+}
+
+impl Config {
+    /// The settings from the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|var| match std::env::var(var) {
+            Ok(value) => Ok(Some(value)),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(_)) => Err(()),
+        })
+    }
+
+    /// The settings from `lookup`, which returns a variable's value, `None` when it is unset,
+    /// or `Err` when it is not text. Tests and tools build a `Config` through this.
+    pub fn from_lookup<F>(lookup: F) -> Result<Config, ConfigError>
+    where
+        F: Fn(&'static str) -> Result<Option<String>, ()>,
+    {
+        let get = |var: &'static str| -> Result<Option<String>, ConfigError> {
+            let value = lookup(var).map_err(|()| ConfigError::NotUnicode { var })?;
+            Ok(value
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty()))
+        };
+        let token = parse_token(get("DISCORD_TOKEN")?)?;
+        let guild = get("DISCORD_GUILD_ID")?
+            .map(|value| parse_id(&value).ok_or(ConfigError::GuildId { value }))
+            .transpose()?;
+        let auto_answer = get("AUTO_ANSWER_CHANNELS")?
+            .map(|value| parse_channels(&value))
+            .transpose()?
+            .unwrap_or_default();
+        let cooldown = get("COOLDOWN_SECONDS")?
+            .map(|value| parse_cooldown(&value))
+            .transpose()?
+            .unwrap_or(DEFAULT_COOLDOWN);
+        let http_proxy = get("DISCORD_HTTP_PROXY")?
+            .map(|value| parse_proxy(&value))
+            .transpose()?;
+        Ok(Config {
+            token,
+            guild,
+            auto_answer,
+            cooldown,
+            http_proxy,
+        })
+    }
+
+    /// Whether the privileged message content intent is needed: only auto-answer channels
+    /// read messages that do not mention the bot.
+    pub fn needs_message_content(&self) -> bool {
+        !self.auto_answer.is_empty()
+    }
+}
+
+fn parse_token(value: Option<String>) -> Result<String, ConfigError> {
+    let token = value.ok_or(ConfigError::MissingToken)?;
+    // People paste the token with the quotes of a JSON file or the "Bot " of a header.
+    let token = token.trim_matches(|c| c == '"' || c == '\'');
+    let token = token.strip_prefix("Bot ").unwrap_or(token);
+    let well_formed = serenity::utils::token::validate(token).is_ok()
+        && token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if well_formed {
+        Ok(token.to_string())
+    } else {
+        Err(ConfigError::MalformedToken)
+    }
+}
+
+/// A Discord id (a snowflake): digits, never zero.
+fn parse_id(value: &str) -> Option<u64> {
+    if !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    value.parse::<u64>().ok().filter(|&id| id != 0)
+}
+
+fn parse_channels(value: &str) -> Result<Vec<u64>, ConfigError> {
+    let mut ids = Vec::new();
+    for item in value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+    {
+        let id = parse_id(item).ok_or_else(|| ConfigError::Channel {
+            item: item.to_string(),
+        })?;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+fn parse_cooldown(value: &str) -> Result<Duration, ConfigError> {
+    value
+        .parse::<u64>()
+        .ok()
+        .filter(|&s| s <= MAX_COOLDOWN_SECONDS)
+        .map(Duration::from_secs)
+        .ok_or_else(|| ConfigError::Cooldown {
+            value: value.to_string(),
+        })
+}
+
+/// serenity replaces `https://discord.com` with the proxy text in every URL, so the proxy
+/// must be a bare base URL: a trailing slash would double the one that follows.
+fn parse_proxy(value: &str) -> Result<String, ConfigError> {
+    let base = value.trim_end_matches('/');
+    let rest = base
+        .strip_prefix("http://")
+        .or_else(|| base.strip_prefix("https://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+            Ok(base.to_string())
+        }
+        _ => Err(ConfigError::Proxy {
+            value: value.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB";
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|var| Ok(vars.iter().find(|(k, _)| k == var).map(|(_, v)| v.clone())))
+    }
+
+    #[test]
+    fn defaults_with_only_a_token() {
+        let c = config(&[("DISCORD_TOKEN", TOKEN)]).unwrap();
+        assert_eq!(c.token, TOKEN);
+        assert_eq!(c.guild, None);
+        assert!(c.auto_answer.is_empty());
+        assert!(!c.needs_message_content());
+        assert_eq!(c.cooldown, DEFAULT_COOLDOWN);
+        assert_eq!(c.http_proxy, None);
+    }
+
+    #[test]
+    fn reads_every_variable() {
+        let c = config(&[
+            ("DISCORD_TOKEN", &format!("  \"Bot {TOKEN}\" ")),
+            ("DISCORD_GUILD_ID", "123456789012345678"),
+            ("AUTO_ANSWER_CHANNELS", "111, 222 333,,111"),
+            ("COOLDOWN_SECONDS", "0"),
+            ("DISCORD_HTTP_PROXY", "http://127.0.0.1:8080/"),
+        ])
+        .unwrap();
+        assert_eq!(c.token, TOKEN);
+        assert_eq!(c.guild, Some(123456789012345678));
+        assert_eq!(c.auto_answer, vec![111, 222, 333]);
+        assert!(c.needs_message_content());
+        assert_eq!(c.cooldown, Duration::ZERO);
+        assert_eq!(c.http_proxy.as_deref(), Some("http://127.0.0.1:8080"));
+    }
+
+    #[test]
+    fn empty_values_are_unset() {
+        let c = config(&[
+            ("DISCORD_TOKEN", TOKEN),
+            ("DISCORD_GUILD_ID", ""),
+            ("AUTO_ANSWER_CHANNELS", " "),
+            ("COOLDOWN_SECONDS", ""),
+            ("DISCORD_HTTP_PROXY", ""),
+        ])
+        .unwrap();
+        assert_eq!(c.guild, None);
+        assert!(c.auto_answer.is_empty());
+        assert_eq!(c.cooldown, DEFAULT_COOLDOWN);
+    }
+
+    #[test]
+    fn names_the_variable_and_what_to_put_there() {
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[], "DISCORD_TOKEN is not set"),
+            (
+                &[("DISCORD_TOKEN", "hunter2")],
+                "DISCORD_TOKEN does not look",
+            ),
+            (
+                &[("DISCORD_TOKEN", "a.b c.d")],
+                "DISCORD_TOKEN does not look",
+            ),
+            (
+                &[("DISCORD_TOKEN", TOKEN), ("DISCORD_GUILD_ID", "my server")],
+                "DISCORD_GUILD_ID",
+            ),
+            (
+                &[
+                    ("DISCORD_TOKEN", TOKEN),
+                    ("AUTO_ANSWER_CHANNELS", "123,#help"),
+                ],
+                "AUTO_ANSWER_CHANNELS holds \"#help\"",
+            ),
+            (
+                &[("DISCORD_TOKEN", TOKEN), ("COOLDOWN_SECONDS", "-5")],
+                "COOLDOWN_SECONDS",
+            ),
+            (
+                &[("DISCORD_TOKEN", TOKEN), ("COOLDOWN_SECONDS", "99999")],
+                "COOLDOWN_SECONDS",
+            ),
+            (
+                &[
+                    ("DISCORD_TOKEN", TOKEN),
+                    ("DISCORD_HTTP_PROXY", "127.0.0.1:80"),
+                ],
+                "DISCORD_HTTP_PROXY",
+            ),
+        ];
+        for (vars, expected) in cases {
+            let err = config(vars).unwrap_err().to_string();
+            assert!(err.contains(expected), "{err:?} lacks {expected:?}");
+        }
+        let err = config(&[]).unwrap_err().to_string();
+        assert!(err.contains("Developer Portal"), "{err}");
+    }
+
+    #[test]
+    fn never_shows_the_token() {
+        let c = config(&[("DISCORD_TOKEN", TOKEN)]).unwrap();
+        assert!(!format!("{c:?}").contains("GaBcDe"));
+    }
+}

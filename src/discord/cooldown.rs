@@ -1,0 +1,166 @@
+//! A per-user cooldown, so one person cannot make the bot fill a channel.
+//!
+//! Each answer starts a user's cooldown. A message inside it earns at most one short notice
+//! (the caller decides whether to send it or stay silent) and then silence until the cooldown
+//! ends: never a pile of replies. Only user ids and instants are kept, and entries whose
+//! cooldown has passed are dropped as the map grows, so memory stays bounded by the number of
+//! people active in one cooldown period.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Past this many users, expired entries are swept before adding another.
+const SWEEP_AT: usize = 1_024;
+
+/// What to do with a message from a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Answer it; the user's cooldown starts now.
+    Go,
+    /// The user is cooling down and has not been told yet: say so once, briefly.
+    Notice { wait: Duration },
+    /// The user is cooling down and was already told: say nothing.
+    Quiet,
+}
+
+#[derive(Debug)]
+pub struct Cooldown {
+    period: Duration,
+    users: Mutex<HashMap<u64, Slot>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    until: Instant,
+    warned: bool,
+}
+
+impl Cooldown {
+    /// A cooldown of `period`; zero lets every message through.
+    pub fn new(period: Duration) -> Cooldown {
+        Cooldown {
+            period,
+            users: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn period(&self) -> Duration {
+        self.period
+    }
+
+    /// Whether `user` may have an answer at `now`; `Go` starts their cooldown.
+    pub fn check(&self, user: u64, now: Instant) -> Verdict {
+        if self.period.is_zero() {
+            return Verdict::Go;
+        }
+        // A poisoned lock only means another task panicked mid-update of a plain map; the map
+        // is still usable, and a cooldown is no reason to stop answering.
+        let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(slot) = users.get_mut(&user) {
+            if now < slot.until {
+                if slot.warned {
+                    return Verdict::Quiet;
+                }
+                slot.warned = true;
+                return Verdict::Notice {
+                    wait: slot.until - now,
+                };
+            }
+        }
+        if users.len() >= SWEEP_AT {
+            users.retain(|_, slot| now < slot.until);
+        }
+        users.insert(
+            user,
+            Slot {
+                until: now + self.period,
+                warned: false,
+            },
+        );
+        Verdict::Go
+    }
+
+    /// Starts `user`'s cooldown without asking, for answers that bypass it (urgent advice is
+    /// never held back) but should still count.
+    pub fn start(&self, user: u64, now: Instant) {
+        if self.period.is_zero() {
+            return;
+        }
+        let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
+        users.insert(
+            user,
+            Slot {
+                until: now + self.period,
+                warned: false,
+            },
+        );
+    }
+
+    /// How many users are remembered (for tests of the sweep).
+    pub fn len(&self) -> usize {
+        self.users.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_answer_one_notice_then_silence() {
+        let cd = Cooldown::new(Duration::from_secs(10));
+        let t = Instant::now();
+        assert_eq!(cd.check(1, t), Verdict::Go);
+        assert_eq!(
+            cd.check(1, t + Duration::from_secs(4)),
+            Verdict::Notice {
+                wait: Duration::from_secs(6)
+            }
+        );
+        assert_eq!(cd.check(1, t + Duration::from_secs(5)), Verdict::Quiet);
+        assert_eq!(cd.check(1, t + Duration::from_secs(9)), Verdict::Quiet);
+        // Others are not held up by user 1.
+        assert_eq!(cd.check(2, t + Duration::from_secs(5)), Verdict::Go);
+        // And after the period, user 1 is answered again.
+        assert_eq!(cd.check(1, t + Duration::from_secs(10)), Verdict::Go);
+        assert!(matches!(
+            cd.check(1, t + Duration::from_secs(11)),
+            Verdict::Notice { .. }
+        ));
+    }
+
+    #[test]
+    fn zero_period_lets_everything_through() {
+        let cd = Cooldown::new(Duration::ZERO);
+        let t = Instant::now();
+        for _ in 0..5 {
+            assert_eq!(cd.check(1, t), Verdict::Go);
+        }
+        assert!(cd.is_empty());
+    }
+
+    #[test]
+    fn start_counts_as_an_answer() {
+        let cd = Cooldown::new(Duration::from_secs(10));
+        let t = Instant::now();
+        cd.start(7, t);
+        assert!(matches!(cd.check(7, t), Verdict::Notice { .. }));
+    }
+
+    #[test]
+    fn expired_users_are_swept() {
+        let cd = Cooldown::new(Duration::from_secs(1));
+        let t = Instant::now();
+        for user in 0..SWEEP_AT as u64 {
+            cd.check(user, t);
+        }
+        assert_eq!(cd.len(), SWEEP_AT);
+        cd.check(u64::MAX, t + Duration::from_secs(2));
+        assert_eq!(cd.len(), 1);
+    }
+}

@@ -1,0 +1,856 @@
+//! A `Reply` as a Discord message: embeds and components, inside Discord's limits.
+//!
+//! What is shown follows `crate::render::text`: the alert first, the dosing notice before the
+//! answer, then the answer with its conflict note, sources and review date, and the disclaimer
+//! in the footer. The message is first built as plain data (`Card`, `Row`) so the limits can
+//! be checked and tested without serenity, then turned into serenity's builders.
+//!
+//! Text that does not fit is cut at a word, never inside a link, and marked with an ellipsis;
+//! whole source lines are dropped rather than cut.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use regex::Regex;
+use serenity::all::{
+    ButtonStyle, Colour, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    CreateEmbedFooter, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
+};
+
+use crate::knowledge::{Entry, KnowledgeBase, Source, Theme};
+use crate::reply::{Citation, Reply, ReplyKind};
+
+/// Discord's limits, in characters (Unicode scalar values, as Discord counts them) and items.
+pub mod limits {
+    pub const CONTENT: usize = 2_000;
+    pub const TITLE: usize = 256;
+    pub const DESCRIPTION: usize = 4_096;
+    pub const FIELD_NAME: usize = 256;
+    pub const FIELD_VALUE: usize = 1_024;
+    pub const FIELDS: usize = 25;
+    pub const FOOTER: usize = 2_048;
+    /// All the text of all the embeds of one message together.
+    pub const EMBED_TOTAL: usize = 6_000;
+    pub const EMBEDS: usize = 10;
+    pub const ROWS: usize = 5;
+    pub const BUTTONS_PER_ROW: usize = 5;
+    pub const BUTTON_LABEL: usize = 80;
+    pub const CUSTOM_ID: usize = 100;
+    pub const SELECT_OPTIONS: usize = 25;
+    pub const OPTION_LABEL: usize = 100;
+    pub const OPTION_VALUE: usize = 100;
+    pub const OPTION_DESCRIPTION: usize = 100;
+    pub const PLACEHOLDER: usize = 150;
+    pub const AUTOCOMPLETE_CHOICES: usize = 25;
+    pub const CHOICE_NAME: usize = 100;
+}
+
+/// Custom ids of the components, read back by `events`.
+pub mod ids {
+    /// A button that shows an entry: `calcibot:show:<entry id>`.
+    pub const SHOW: &str = "calcibot:show:";
+    /// The theme select menu of `/topics`; its values are theme ids.
+    pub const THEME: &str = "calcibot:theme";
+    /// An entry select menu of `/topics`: `calcibot:pick:<n>`; its values are entry ids.
+    pub const PICK: &str = "calcibot:pick:";
+}
+
+pub const ANSWER_COLOUR: u32 = 0x2B_7A_78;
+pub const URGENT_COLOUR: u32 = 0xD3_2F_2F;
+pub const DOSING_COLOUR: u32 = 0xF9_A8_25;
+pub const INFO_COLOUR: u32 = 0x58_65_F2;
+
+/// How many related topics get a button; more would bury the answer.
+const MAX_RELATED: usize = 5;
+
+/// One embed, as data.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Card {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub colour: u32,
+    pub fields: Vec<Field>,
+    pub footer: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+    pub inline: bool,
+}
+
+/// One action row, as data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    Buttons(Vec<Button>),
+    Select(Select),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Button {
+    pub id: String,
+    pub label: String,
+    pub primary: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Select {
+    pub id: String,
+    pub placeholder: String,
+    pub options: Vec<SelectOption>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectOption {
+    pub label: String,
+    pub value: String,
+    pub description: Option<String>,
+    pub default: bool,
+}
+
+/// A whole message: what the handlers send.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    pub cards: Vec<Card>,
+    pub rows: Vec<Row>,
+}
+
+impl Card {
+    /// The characters Discord counts toward the 6,000 of a message.
+    pub fn chars(&self) -> usize {
+        let len = |s: &Option<String>| s.as_deref().map_or(0, |s| s.chars().count());
+        len(&self.title)
+            + len(&self.description)
+            + len(&self.footer)
+            + self
+                .fields
+                .iter()
+                .map(|f| f.name.chars().count() + f.value.chars().count())
+                .sum::<usize>()
+    }
+
+    pub fn embed(&self) -> CreateEmbed {
+        let mut embed = CreateEmbed::new().colour(Colour(self.colour));
+        if let Some(title) = &self.title {
+            embed = embed.title(title);
+        }
+        if let Some(description) = &self.description {
+            embed = embed.description(description);
+        }
+        for field in &self.fields {
+            embed = embed.field(&field.name, &field.value, field.inline);
+        }
+        if let Some(footer) = &self.footer {
+            embed = embed.footer(CreateEmbedFooter::new(footer));
+        }
+        embed
+    }
+}
+
+impl Row {
+    pub fn action_row(&self) -> CreateActionRow {
+        match self {
+            Row::Buttons(buttons) => CreateActionRow::Buttons(
+                buttons
+                    .iter()
+                    .map(|b| {
+                        CreateButton::new(&b.id)
+                            .label(&b.label)
+                            .style(if b.primary {
+                                ButtonStyle::Primary
+                            } else {
+                                ButtonStyle::Secondary
+                            })
+                    })
+                    .collect(),
+            ),
+            Row::Select(select) => CreateActionRow::SelectMenu(
+                CreateSelectMenu::new(
+                    &select.id,
+                    CreateSelectMenuKind::String {
+                        options: select
+                            .options
+                            .iter()
+                            .map(|o| {
+                                let mut option = CreateSelectMenuOption::new(&o.label, &o.value)
+                                    .default_selection(o.default);
+                                if let Some(d) = &o.description {
+                                    option = option.description(d);
+                                }
+                                option
+                            })
+                            .collect(),
+                    },
+                )
+                .placeholder(&select.placeholder),
+            ),
+        }
+    }
+}
+
+impl Rendered {
+    pub fn embeds(&self) -> Vec<CreateEmbed> {
+        self.cards.iter().map(Card::embed).collect()
+    }
+
+    pub fn components(&self) -> Vec<CreateActionRow> {
+        self.rows.iter().map(Row::action_row).collect()
+    }
+
+    /// Adds a row if there is room for one; returns whether it was added.
+    pub fn push_row(&mut self, row: Row) -> bool {
+        if self.rows.len() < limits::ROWS {
+            self.rows.push(row);
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Allowed mentions for every message the bot sends: nobody, not even the person replied to.
+/// A question holding `@everyone` or a role mention must never ping anyone.
+pub fn no_mentions() -> CreateAllowedMentions {
+    CreateAllowedMentions::new().replied_user(false)
+}
+
+/// The reply as a message.
+pub fn reply(reply: &Reply<'_>) -> Rendered {
+    let mut cards = Vec::new();
+    let crisis = reply.kind == ReplyKind::Crisis;
+    if let Some(alert) = reply.alert {
+        let title = if crisis {
+            "Please read this"
+        } else {
+            "Urgent: please read this first"
+        };
+        cards.push(Card {
+            title: Some(title.to_string()),
+            description: Some(fit(alert, limits::DESCRIPTION).into_owned()),
+            colour: URGENT_COLOUR,
+            ..Card::default()
+        });
+    }
+    // Crisis advice stands alone: nothing medical, no buttons, only the disclaimer.
+    if !crisis {
+        if let Some(dosing) = reply.dosing {
+            cards.push(Card {
+                title: Some("About your medicine".to_string()),
+                description: Some(fit(dosing, limits::DESCRIPTION).into_owned()),
+                colour: DOSING_COLOUR,
+                ..Card::default()
+            });
+        }
+        if reply.message.is_some() || (reply.entry.is_none() && !reply.candidates.is_empty()) {
+            cards.push(message_card(reply));
+        }
+        if let Some(entry) = reply.entry {
+            cards.push(entry_card(entry, &reply.sources, reply.kind));
+        }
+    }
+    if cards.is_empty() {
+        // Every kind the core produces has text; this keeps an odd reply from being an empty
+        // (and so refused) message.
+        cards.push(Card {
+            description: Some("I don't have an answer to that.".to_string()),
+            colour: INFO_COLOUR,
+            ..Card::default()
+        });
+    }
+    if let Some(last) = cards.last_mut() {
+        last.footer = Some(fit(reply.disclaimer, limits::FOOTER).into_owned());
+    }
+    fit_total(&mut cards);
+
+    let mut buttons = Vec::new();
+    if !crisis {
+        let primary = reply.kind == ReplyKind::Clarify;
+        for entry in &reply.candidates {
+            push_button(&mut buttons, entry, primary);
+        }
+        for entry in reply.related.iter().take(MAX_RELATED) {
+            push_button(&mut buttons, entry, false);
+        }
+    }
+    let rows = buttons
+        .chunks(limits::BUTTONS_PER_ROW)
+        .take(limits::ROWS)
+        .map(|chunk| Row::Buttons(chunk.to_vec()))
+        .collect();
+    Rendered { cards, rows }
+}
+
+fn message_card(reply: &Reply<'_>) -> Card {
+    let mut text = reply.message.unwrap_or_default().trim().to_string();
+    if !reply.candidates.is_empty() {
+        for entry in &reply.candidates {
+            text.push_str("\n• ");
+            text.push_str(entry.title.trim());
+        }
+    }
+    if reply.kind == ReplyKind::NoMatch {
+        text.push_str("\n\nUse `/topics` to browse everything I can answer.");
+    }
+    Card {
+        description: Some(fit(&text, limits::DESCRIPTION).into_owned()),
+        colour: INFO_COLOUR,
+        ..Card::default()
+    }
+}
+
+fn entry_card(entry: &Entry, sources: &[Citation<'_>], kind: ReplyKind) -> Card {
+    let mut fields = Vec::new();
+    if let Some(conflict) = entry.conflict.as_deref().filter(|c| !c.trim().is_empty()) {
+        fields.push(Field {
+            name: "Where the sources disagree".to_string(),
+            value: fit(conflict, limits::FIELD_VALUE).into_owned(),
+            inline: false,
+        });
+    }
+    if !sources.is_empty() {
+        fields.push(Field {
+            name: "Sources".to_string(),
+            value: lines_within(source_lines(sources).into_iter(), limits::FIELD_VALUE),
+            inline: false,
+        });
+    }
+    if !entry.reviewed.trim().is_empty() {
+        fields.push(Field {
+            name: "Last reviewed".to_string(),
+            value: fit(&entry.reviewed, limits::FIELD_VALUE).into_owned(),
+            inline: true,
+        });
+    }
+    Card {
+        title: Some(fit(&entry.title, limits::TITLE).into_owned()),
+        description: Some(fit(&entry.answer, limits::DESCRIPTION).into_owned()),
+        colour: if kind == ReplyKind::Urgent {
+            URGENT_COLOUR
+        } else {
+            ANSWER_COLOUR
+        },
+        fields,
+        footer: None,
+    }
+}
+
+/// One line per source, its cited sections together:
+/// `• [Title](url), Publisher (section; section)`. A link is whole or its line is left out.
+fn source_lines(citations: &[Citation<'_>]) -> Vec<String> {
+    let mut grouped: Vec<(&Source, Vec<&str>)> = Vec::new();
+    for citation in citations {
+        let section = citation.section.trim();
+        match grouped.iter_mut().find(|(s, _)| s.id == citation.source.id) {
+            Some((_, sections)) => {
+                if !section.is_empty() && !sections.contains(&section) {
+                    sections.push(section);
+                }
+            }
+            None => grouped.push((
+                citation.source,
+                if section.is_empty() { vec![] } else { vec![section] },
+            )),
+        }
+    }
+    grouped
+        .into_iter()
+        .map(|(source, sections)| {
+            let mut line = format!("• {}", source_name(source));
+            if !sections.is_empty() {
+                write!(line, " ({})", sections.join("; ")).ok();
+            }
+            line
+        })
+        .collect()
+}
+
+/// `[Title](url), Publisher`, or without the link when the source has no public copy.
+fn source_name(source: &Source) -> String {
+    let title = source.title.replace(['[', ']'], "");
+    match &source.url {
+        Some(url) => format!(
+            "[{}]({}), {}",
+            title.trim(),
+            link_target(url),
+            source.publisher.trim()
+        ),
+        None => format!("{}, {}", title.trim(), source.publisher.trim()),
+    }
+}
+
+/// A URL safe inside markdown's `(...)`.
+fn link_target(url: &str) -> String {
+    url.trim()
+        .replace(' ', "%20")
+        .replace('(', "%28")
+        .replace(')', "%29")
+}
+
+/// Whole lines, as many as fit in `max`, and a note of how many were left out.
+fn lines_within(lines: impl Iterator<Item = String>, max: usize) -> String {
+    let lines: Vec<String> = lines.collect();
+    let mut out = String::new();
+    let mut used = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let rest = lines.len() - i - 1;
+        let note = if rest > 0 {
+            format!("\n…and {rest} more")
+        } else {
+            String::new()
+        };
+        let sep = usize::from(!out.is_empty());
+        let len = line.chars().count();
+        if used + sep + len + note.chars().count() <= max {
+            if sep == 1 {
+                out.push('\n');
+            }
+            out.push_str(line);
+            used += sep + len;
+        } else {
+            let left = lines.len() - i;
+            let note = format!("…and {left} more");
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&note);
+            break;
+        }
+    }
+    out
+}
+
+fn push_button(buttons: &mut Vec<Button>, entry: &Entry, primary: bool) {
+    let id = format!("{}{}", ids::SHOW, entry.id);
+    if id.len() > limits::CUSTOM_ID || buttons.iter().any(|b| b.id == id) {
+        return;
+    }
+    buttons.push(Button {
+        id,
+        label: fit(&entry.title, limits::BUTTON_LABEL).into_owned(),
+        primary,
+    });
+}
+
+/// Shrinks the longest descriptions until all the cards together fit in one message.
+fn fit_total(cards: &mut [Card]) {
+    for _ in 0..cards.len() * 2 {
+        let total: usize = cards.iter().map(Card::chars).sum();
+        if total <= limits::EMBED_TOTAL {
+            return;
+        }
+        let excess = total - limits::EMBED_TOTAL;
+        let Some(card) = cards
+            .iter_mut()
+            .max_by_key(|c| c.description.as_deref().map_or(0, |d| d.chars().count()))
+        else {
+            return;
+        };
+        let Some(description) = &card.description else {
+            break;
+        };
+        let len = description.chars().count();
+        let target = len.saturating_sub(excess).max(len / 2).max(1);
+        card.description = Some(fit(description, target).into_owned());
+    }
+    // Descriptions alone could not make room: drop fields, last first.
+    while cards.iter().map(Card::chars).sum::<usize>() > limits::EMBED_TOTAL {
+        match cards.iter_mut().rev().find(|c| !c.fields.is_empty()) {
+            Some(card) => {
+                card.fields.pop();
+            }
+            None => break,
+        }
+    }
+}
+
+/// Links, in markdown or bare: a cut must fall outside them.
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[[^\]\n]*\]\([^)\s]*\)|<?https?://[^\s>]+>?").expect("the link pattern is valid")
+});
+
+/// `text` trimmed and, when longer than `max` characters, cut at a word boundary outside any
+/// link, with an ellipsis (and a closing `**` when the cut falls inside bold text).
+pub fn fit(text: &str, max: usize) -> Cow<'_, str> {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return Cow::Borrowed(text);
+    }
+    if max < 4 {
+        return Cow::Owned(text.chars().take(max).collect());
+    }
+    // Room for the ellipsis and a closing "**".
+    let budget = max - 3;
+    let Some((mut cut, _)) = text.char_indices().nth(budget) else {
+        return Cow::Borrowed(text);
+    };
+    for link in LINK.find_iter(text) {
+        if link.start() >= cut {
+            break;
+        }
+        if link.end() > cut {
+            cut = link.start();
+            break;
+        }
+    }
+    let head = &text[..cut];
+    // The cut is at a word boundary if the next character is a space; else back up to one.
+    let at_boundary = text[cut..].starts_with(char::is_whitespace);
+    let head = if at_boundary {
+        head
+    } else {
+        match head.rfind(char::is_whitespace) {
+            Some(space) => &head[..space],
+            None => "",
+        }
+    };
+    let head = head.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':'));
+    if head.is_empty() {
+        // One word (or link) longer than the whole room: nothing whole fits. Say so rather
+        // than show half a word or a broken link.
+        return Cow::Borrowed("…");
+    }
+    let mut out = head.to_string();
+    if out.matches("**").count() % 2 == 1 {
+        out.push_str("**");
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// The cooldown notice: plain content, short, sent at most once per cooldown.
+pub fn cooldown_notice(wait: Duration) -> String {
+    let secs = wait.as_secs().max(1);
+    format!(
+        "I answered you a moment ago. Ask again in {secs} second{}, or use `/ask` with `private: True` so only you see the answer.",
+        if secs == 1 { "" } else { "s" }
+    )
+}
+
+/// The reply to a mention with no question in it.
+pub fn empty_mention(kb: &KnowledgeBase) -> Rendered {
+    let mut text = String::from(
+        "Ask me a question about calcium deposits in the skin after the mention, for example:",
+    );
+    for entry in examples(kb) {
+        text.push_str("\n• ");
+        text.push_str(entry.title.trim());
+    }
+    text.push_str("\n\n`/help` shows every way to ask.");
+    with_footer(
+        Card {
+            description: Some(fit(&text, limits::DESCRIPTION).into_owned()),
+            colour: INFO_COLOUR,
+            ..Card::default()
+        },
+        kb,
+    )
+}
+
+/// `/help`: how to ask, with examples.
+pub fn help(kb: &KnowledgeBase, auto_answer: bool) -> Rendered {
+    let mut text = String::from(
+        "Ask in your own words, one question at a time:\n\
+         • `/ask` and your question. Add `private: True` and only you will see the answer.\n\
+         • Mention me with your question in a channel I can read, and I reply to your message.\n\
+         • Send me a direct message: every message there is a question.\n\
+         • `/topic` looks a topic up by name (start typing and pick one); `/topics` browses them all by theme.\n\
+         • `/about` says what I am and am not, where my answers come from, and what I keep.",
+    );
+    if auto_answer {
+        text.push_str("\n• In the help channels set up for it, I also answer clear questions without a mention, and stay quiet otherwise.");
+    }
+    text.push_str("\n\nThe buttons under an answer show related topics. If a message describes warning signs, I say first where to get help.\n\n**Examples**");
+    for entry in examples(kb) {
+        text.push_str("\n• ");
+        text.push_str(entry.title.trim());
+    }
+    with_footer(
+        Card {
+            title: Some("How to ask".to_string()),
+            description: Some(fit(&text, limits::DESCRIPTION).into_owned()),
+            colour: INFO_COLOUR,
+            ..Card::default()
+        },
+        kb,
+    )
+}
+
+/// `/about`: what the bot is and is not, its sources, the base's size and review date, and
+/// what it stores.
+pub fn about(kb: &KnowledgeBase, cooldown: Duration) -> Rendered {
+    let kept = if cooldown.is_zero() {
+        "nothing at all".to_string()
+    } else {
+        format!(
+            "only your user id, for the {} seconds of the cooldown that stops one person filling a channel",
+            cooldown.as_secs()
+        )
+    };
+    let text = format!(
+        "I answer general questions about calcium deposits in the skin (calcinosis cutis) from a \
+         curated knowledge base, written in its own words from the published articles below. \
+         Every answer names its sources and the date it was last checked against them.\n\n\
+         **What I am not:** a doctor. I cannot examine you, diagnose you, or advise on your own \
+         treatment or doses; ask your doctor or nurse about those. When a message describes \
+         warning signs, I say first where to get help.\n\n\
+         **What I store:** nothing of what you write. Each question is answered in memory and \
+         forgotten; I keep {kept}. My logs, at their default level, hold no message text."
+    );
+    let mut fields = vec![Field {
+        name: "Knowledge base".to_string(),
+        value: format!(
+            "{} entries, last reviewed {}",
+            kb.entries.len(),
+            if kb.reviewed().is_empty() {
+                "(not recorded)"
+            } else {
+                kb.reviewed()
+            }
+        ),
+        inline: false,
+    }];
+    if !kb.sources.is_empty() {
+        let lines = kb.sources.iter().map(|s| format!("• {}", source_name(s)));
+        fields.push(Field {
+            name: "Sources".to_string(),
+            value: lines_within(lines, limits::FIELD_VALUE),
+            inline: false,
+        });
+    }
+    with_footer(
+        Card {
+            title: Some("About calcibot".to_string()),
+            description: Some(fit(&text, limits::DESCRIPTION).into_owned()),
+            colour: INFO_COLOUR,
+            fields,
+            footer: None,
+        },
+        kb,
+    )
+}
+
+/// `/topics`: the themes, and a menu to pick one.
+pub fn topics(kb: &KnowledgeBase) -> Rendered {
+    let themes = kb.themes();
+    let mut text = String::from(
+        "Pick a theme below to see its topics, or type `/topic` and start typing a name.\n",
+    );
+    for (theme, entries) in &themes {
+        write!(
+            text,
+            "\n**{}**: {} topic{}",
+            theme.name.trim(),
+            entries.len(),
+            if entries.len() == 1 { "" } else { "s" }
+        )
+        .ok();
+    }
+    let mut rendered = with_footer(
+        Card {
+            title: Some("Browse topics".to_string()),
+            description: Some(fit(&text, limits::DESCRIPTION).into_owned()),
+            colour: INFO_COLOUR,
+            ..Card::default()
+        },
+        kb,
+    );
+    rendered.push_row(Row::Select(theme_select(&themes, None)));
+    rendered
+}
+
+/// One theme of `/topics`: its entries, a menu to pick one, and the theme menu to move on.
+pub fn theme(kb: &KnowledgeBase, theme_id: &str) -> Option<Rendered> {
+    let themes = kb.themes();
+    let (theme, entries) = themes.iter().find(|(t, _)| t.id == theme_id)?;
+    let lines = entries.iter().map(|e| format!("• {}", e.title.trim()));
+    let mut rendered = with_footer(
+        Card {
+            title: Some(fit(&theme.name, limits::TITLE).into_owned()),
+            description: Some(lines_within(lines, limits::DESCRIPTION)),
+            colour: INFO_COLOUR,
+            ..Card::default()
+        },
+        kb,
+    );
+    rendered.push_row(Row::Select(theme_select(&themes, Some(&theme.id))));
+    for (n, chunk) in entries.chunks(limits::SELECT_OPTIONS).enumerate() {
+        let options = chunk
+            .iter()
+            .filter(|e| e.id.chars().count() <= limits::OPTION_VALUE)
+            .map(|e| SelectOption {
+                label: fit(&e.title, limits::OPTION_LABEL).into_owned(),
+                value: e.id.clone(),
+                description: None,
+                default: false,
+            })
+            .collect();
+        let placeholder = if entries.len() > limits::SELECT_OPTIONS {
+            format!(
+                "Pick a topic ({} of {})",
+                n + 1,
+                entries.len().div_ceil(limits::SELECT_OPTIONS)
+            )
+        } else {
+            "Pick a topic".to_string()
+        };
+        let added = rendered.push_row(Row::Select(Select {
+            id: format!("{}{n}", ids::PICK),
+            placeholder,
+            options,
+        }));
+        if !added {
+            break;
+        }
+    }
+    Some(rendered)
+}
+
+/// An entry shown from `/topics`: the answer, its related topics, and the theme menu.
+pub fn browsed(kb: &KnowledgeBase, reply: &Reply<'_>) -> Rendered {
+    let mut rendered = self::reply(reply);
+    let themes = kb.themes();
+    let current = reply.entry.map(|e| e.theme.as_str());
+    rendered.push_row(Row::Select(theme_select(&themes, current)));
+    rendered
+}
+
+fn theme_select(themes: &[(Theme, Vec<&Entry>)], current: Option<&str>) -> Select {
+    Select {
+        id: ids::THEME.to_string(),
+        placeholder: "Pick a theme".to_string(),
+        options: themes
+            .iter()
+            .filter(|(t, _)| t.id.chars().count() <= limits::OPTION_VALUE)
+            .take(limits::SELECT_OPTIONS)
+            .map(|(theme, entries)| SelectOption {
+                label: fit(&theme.name, limits::OPTION_LABEL).into_owned(),
+                value: theme.id.clone(),
+                description: Some(format!(
+                    "{} topic{}",
+                    entries.len(),
+                    if entries.len() == 1 { "" } else { "s" }
+                )),
+                default: current == Some(theme.id.as_str()),
+            })
+            .collect(),
+    }
+}
+
+/// Entries to show as examples: the base's suggestions, else its first entries.
+fn examples(kb: &KnowledgeBase) -> Vec<&Entry> {
+    let suggested: Vec<&Entry> = kb
+        .topics
+        .suggest
+        .iter()
+        .filter_map(|id| kb.entry(id))
+        .collect();
+    if suggested.is_empty() {
+        kb.entries.iter().take(3).collect()
+    } else {
+        suggested
+    }
+}
+
+fn with_footer(mut card: Card, kb: &KnowledgeBase) -> Rendered {
+    card.footer = Some(fit(&kb.safety.disclaimer, limits::FOOTER).into_owned());
+    let mut cards = vec![card];
+    fit_total(&mut cards);
+    Rendered {
+        cards,
+        rows: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_leaves_short_text_alone() {
+        assert_eq!(fit("  hello world ", 20), "hello world");
+    }
+
+    #[test]
+    fn fit_cuts_at_a_word() {
+        let out = fit("one two three four", 12);
+        assert_eq!(out, "one two…");
+        assert!(out.chars().count() <= 12);
+    }
+
+    #[test]
+    fn fit_never_cuts_a_link() {
+        let text = "see [the article](https://example.org/a/very/long/path/to/an/article) for more";
+        for max in 8..text.chars().count() {
+            let out = fit(text, max);
+            assert!(out.chars().count() <= max, "{out:?} > {max}");
+            let broken = out.contains("[the") && !out.contains("article)");
+            assert!(!broken, "cut a link at {max}: {out:?}");
+            assert!(
+                !out.contains("https://example.org/a/very/long/path/to/an/article)")
+                    || out.contains("[the article](")
+            );
+        }
+        let bare = "read https://example.org/a/long/path now please";
+        for max in 6..bare.chars().count() {
+            let out = fit(bare, max);
+            assert!(
+                !out.contains("https") || out.contains("https://example.org/a/long/path"),
+                "{out:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn fit_closes_bold() {
+        let out = fit("**This could need medical attention now.** More text.", 20);
+        assert_eq!(out.matches("**").count() % 2, 0, "{out:?}");
+        assert!(out.chars().count() <= 20);
+    }
+
+    #[test]
+    fn fit_counts_characters_not_bytes() {
+        let text = "é".repeat(10) + " " + &"é".repeat(10);
+        let out = fit(&text, 15);
+        assert_eq!(out, format!("{}…", "é".repeat(10)));
+    }
+
+    #[test]
+    fn lines_within_drops_whole_lines() {
+        let lines = (0..100).map(|i| format!("• line number {i} with some words"));
+        let out = lines_within(lines, 200);
+        assert!(out.chars().count() <= 200, "{}", out.chars().count());
+        assert!(out.ends_with("more"));
+        for line in out.lines() {
+            assert!(
+                line.ends_with("words") || line.ends_with("more"),
+                "{line:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn fit_total_keeps_the_message_under_six_thousand() {
+        let long = "word ".repeat(2_000);
+        let mut cards = vec![
+            Card {
+                title: Some("a".into()),
+                description: Some(fit(&long, limits::DESCRIPTION).into_owned()),
+                ..Card::default()
+            },
+            Card {
+                description: Some(fit(&long, limits::DESCRIPTION).into_owned()),
+                footer: Some("footer".into()),
+                ..Card::default()
+            },
+        ];
+        fit_total(&mut cards);
+        let total: usize = cards.iter().map(Card::chars).sum();
+        assert!(total <= limits::EMBED_TOTAL, "{total}");
+        assert!(cards
+            .iter()
+            .all(|c| c.description.as_deref().unwrap().ends_with('…')));
+    }
+}

@@ -1,0 +1,37 @@
+//! Guards the matcher's quality on the labelled dev set: a floor a little below what it reaches
+//! (the figures themselves are printed by `calcibot eval`), every urgent and crisis message
+//! caught, and few confident wrong answers.
+
+use std::path::Path;
+
+use calcibot::{eval, Bot, KnowledgeBase};
+
+/// A little below the accuracy measured when this floor was set (see the closing notes).
+const ACCURACY_FLOOR: f64 = 0.88;
+const WRONG_ANSWER_CEILING: f64 = 0.03;
+
+#[test]
+fn dev_set_stays_above_the_floor() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev.jsonl");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipped: {} is not beside this checkout", path.display());
+        return;
+    };
+    let bot = Bot::new(KnowledgeBase::builtin().expect("valid base")).expect("bot");
+    let cases = eval::parse(&text, &bot).expect("the dev set parses");
+    let report = eval::run(&bot, &cases);
+    let summary = report.text();
+    assert!(report.accuracy() >= ACCURACY_FLOOR, "{summary}");
+    let (urgent, urgent_total) = report.label("urgent");
+    let (crisis, crisis_total) = report.label("crisis");
+    assert_eq!(
+        urgent, urgent_total,
+        "every urgent message is caught\n{summary}"
+    );
+    assert_eq!(
+        crisis, crisis_total,
+        "every crisis message is caught\n{summary}"
+    );
+    let wrong = report.wrong_answers() as f64 / report.total() as f64;
+    assert!(wrong <= WRONG_ANSWER_CEILING, "{summary}");
+}

@@ -1,0 +1,294 @@
+//! `calcibot check` and the knowledge base: the real base passes, broken ones are caught with
+//! their file and entry id, and the base covers what topics.md and the sources require.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use calcibot::knowledge::{KnowledgeBase, KnowledgeError};
+
+fn knowledge_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge")
+}
+
+fn shared() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
+
+/// A copy of `knowledge/` in a temporary directory, for breaking.
+fn copy_of_knowledge() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&knowledge_dir(), dir.path());
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for item in std::fs::read_dir(from).expect("read knowledge dir") {
+        let path = item.expect("dir entry").path();
+        let target = to.join(path.file_name().expect("file name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy file");
+        }
+    }
+}
+
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        text.contains(from),
+        "{file} should contain {from:?} for this test"
+    );
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+}
+
+fn check(dir: &Path) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_calcibot"))
+        .args(["check", "--knowledge"])
+        .arg(dir)
+        .env_remove("KNOWLEDGE_DIR")
+        .output()
+        .expect("calcibot runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!text.contains("panicked"), "{text}");
+    (output.status.success(), text)
+}
+
+#[test]
+fn the_real_knowledge_base_passes_check() {
+    let (ok, text) = check(&knowledge_dir());
+    assert!(ok, "{text}");
+    assert!(text.starts_with("ok:"), "{text}");
+    KnowledgeBase::builtin().expect("the built-in base is the same and valid");
+}
+
+#[test]
+fn check_reports_every_problem_with_file_and_entry() {
+    let dir = copy_of_knowledge();
+    let d = dir.path();
+    // Five independent breakages, all to be reported in one run.
+    edit(
+        d,
+        "entries/general.toml",
+        "id = \"appearance\"",
+        "id = \"what-is\"",
+    );
+    edit(
+        d,
+        "entries/treatment.toml",
+        "{ id = \"",
+        "{ id = \"no-such-source\", section = \"Summary\" }, { id = \"",
+    );
+    edit(
+        d,
+        "entries/diagnosis.toml",
+        "related = [",
+        "related = [\"no-such-entry\", ",
+    );
+    edit(
+        d,
+        "entries/outlook.toml",
+        "patterns = [",
+        "patterns = ['(unclosed', ",
+    );
+    edit(d, "safety.toml", "'\\bpain in", "'{nosuchset}\\bpain in");
+    let (ok, text) = check(d);
+    assert!(!ok, "a broken base must fail: {text}");
+    for expected in [
+        "entries/general.toml [what-is]: duplicate entry id",
+        "cites unknown source id 'no-such-source'",
+        "related id 'no-such-entry' is not an entry",
+        "pattern '(unclosed' does not compile",
+        "topics.toml [appearance]: is a required topic but no entry has this id",
+        "safety.toml [urgent]: pattern",
+    ] {
+        assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
+    }
+    assert!(
+        text.contains("entries/treatment.toml ["),
+        "the file and entry are named:\n{text}"
+    );
+}
+
+#[test]
+fn check_catches_empty_and_overlong_answers() {
+    let dir = copy_of_knowledge();
+    let d = dir.path();
+    let path = d.join("entries/outlook.toml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    let long = format!("answer = \"\"\"\n{}\"\"\"\n", "word ".repeat(400));
+    let broken = text.replacen(
+        "answer = \"\"\"",
+        &format!("{long}\nanswer_was = \"\"\""),
+        1,
+    );
+    std::fs::write(&path, broken).expect("write");
+    let (ok, text) = check(d);
+    assert!(!ok);
+    assert!(text.contains("entries/outlook.toml"), "{text}");
+
+    let dir = copy_of_knowledge();
+    let d = dir.path();
+    let path = d.join("entries/outlook.toml");
+    let original = std::fs::read_to_string(&path).expect("read");
+    let start = original.find("answer = \"\"\"").expect("an answer");
+    let end = start + 12 + original[start + 12..].find("\"\"\"").expect("answer end") + 3;
+    let emptied = format!("{}answer = \"\"{}", &original[..start], &original[end..]);
+    std::fs::write(&path, &emptied).expect("write");
+    let (ok, text) = check(d);
+    assert!(!ok);
+    assert!(text.contains("has an empty answer"), "{text}");
+
+    let overlong = format!(
+        "{}answer = \"{}\"{}",
+        &original[..start],
+        "word ".repeat(400),
+        &original[end..]
+    );
+    std::fs::write(&path, overlong).expect("write");
+    let (ok, text) = check(d);
+    assert!(!ok);
+    assert!(text.contains("keep it under 1500"), "{text}");
+}
+
+#[test]
+fn check_reports_broken_toml_and_missing_files() {
+    let dir = copy_of_knowledge();
+    let d = dir.path();
+    std::fs::write(d.join("entries/general.toml"), "[[entry]\nid = ").expect("write");
+    std::fs::remove_file(d.join("sources.toml")).expect("remove");
+    let (ok, text) = check(d);
+    assert!(!ok);
+    assert!(
+        text.contains("entries/general.toml: is not valid"),
+        "{text}"
+    );
+    assert!(text.contains("sources.toml: is missing"), "{text}");
+
+    let (ok, text) = check(Path::new("/nonexistent/knowledge"));
+    assert!(!ok);
+    assert!(
+        text.contains("cannot read the knowledge directory"),
+        "{text}"
+    );
+}
+
+#[test]
+fn load_returns_the_problems_as_data() {
+    let dir = copy_of_knowledge();
+    edit(
+        dir.path(),
+        "entries/causes.toml",
+        "related = [",
+        "related = [\"nowhere\", ",
+    );
+    match KnowledgeBase::load(dir.path()) {
+        Err(KnowledgeError::Invalid(problems)) => {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(problems[0].file, "entries/causes.toml");
+            assert!(problems[0].item.is_some());
+        }
+        other => panic!("expected an invalid base, got {other:?}"),
+    }
+}
+
+/// Every id that topics.md lists is required by topics.toml (and so by `check`).
+#[test]
+fn required_ids_match_topics_md() {
+    let topics_md = shared().join("knowledge/topics.md");
+    let Ok(text) = std::fs::read_to_string(&topics_md) else {
+        eprintln!(
+            "skipped: {} is not beside this checkout",
+            topics_md.display()
+        );
+        return;
+    };
+    let kb = KnowledgeBase::builtin().expect("valid base");
+    let mut in_special = false;
+    let mut listed = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("## Special labels") {
+            in_special = true;
+        }
+        if in_special || !line.starts_with("| ") {
+            continue;
+        }
+        let id = line[2..].split(" |").next().unwrap_or("").trim();
+        if !id.is_empty() && id != "id" && !id.starts_with('-') {
+            listed.push(id.to_string());
+        }
+    }
+    assert!(listed.len() >= 40, "parsed {listed:?}");
+    for id in &listed {
+        assert!(
+            kb.topics.required.contains(id),
+            "topics.toml does not require {id}"
+        );
+        assert!(kb.entry(id).is_some(), "no entry {id}");
+    }
+}
+
+/// The conflicts topics.md lists are shown: each such entry has a conflict note naming sources.
+#[test]
+fn listed_conflicts_are_shown() {
+    let kb = KnowledgeBase::builtin().expect("valid base");
+    for id in [
+        "diet-calcium",
+        "home-remedies",
+        "causes-overview",
+        "cause-kidney",
+        "types-overview",
+        "prevention",
+    ] {
+        let entry = kb.entry(id).expect("entry exists");
+        let note = entry.conflict.as_deref().unwrap_or("");
+        assert!(!note.trim().is_empty(), "{id} needs a conflict note");
+        let names_a_source = kb
+            .sources
+            .iter()
+            .any(|s| note.contains(s.publisher.split(' ').next().unwrap_or("?")));
+        assert!(
+            names_a_source,
+            "{id}'s conflict note should say which source says what: {note}"
+        );
+    }
+}
+
+/// The grounding check of the brief: drugs, tests and numbers in answers are in the cited
+/// sources, and nothing is copied from them.
+#[test]
+fn answers_are_grounded_in_their_sources() {
+    let tool = shared().join("tools/grounding.py");
+    let seeds = shared().join("seeds");
+    if !tool.exists() {
+        eprintln!("skipped: {} is not beside this checkout", tool.display());
+        return;
+    }
+    let out = tempfile::tempdir().expect("temp dir");
+    let export = out.path().join("export.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_calcibot"))
+        .args(["export", "--format", "json"])
+        .env_remove("KNOWLEDGE_DIR")
+        .output()
+        .expect("export runs");
+    assert!(output.status.success());
+    std::fs::write(&export, &output.stdout).expect("write export");
+    let result = Command::new("python3")
+        .arg(&tool)
+        .arg(&export)
+        .arg(&seeds)
+        .output();
+    let Ok(result) = result else {
+        eprintln!("skipped: python3 is not installed");
+        return;
+    };
+    let text = String::from_utf8_lossy(&result.stdout);
+    assert!(result.status.success(), "grounding problems:\n{text}");
+    assert!(text.contains(" 0 grounding or copying problems"), "{text}");
+}
