@@ -13,6 +13,18 @@ use crate::language::Analysis;
 pub struct Rule {
     patterns: RegexSet,
     unless: RegexSet,
+    forms: Forms,
+}
+
+/// Which forms of a message a rule reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forms {
+    /// As typed, spell-corrected, and rewritten by the lexicon: for red flags, where any
+    /// reading that raises a flag should raise it.
+    All,
+    /// As typed and spell-corrected only: for rules about the user's own words, where the
+    /// lexicon's rewriting ("calcium deposits" -> "calcinosis") would blur what they said.
+    Typed,
 }
 
 impl Rule {
@@ -21,19 +33,26 @@ impl Rule {
         patterns: &[String],
         unless: &[String],
         sets: &BTreeMap<String, String>,
+        forms: Forms,
     ) -> Result<Rule, regex::Error> {
         let expand_all =
             |list: &[String]| -> Vec<String> { list.iter().map(|p| expand(p, sets)).collect() };
         Ok(Rule {
             patterns: RegexSet::new(expand_all(patterns))?,
             unless: RegexSet::new(expand_all(unless))?,
+            forms,
         })
     }
 
     /// Whether a pattern matches some form of the message and no exception matches any.
     pub fn matches(&self, analysis: &Analysis) -> bool {
-        analysis.texts().any(|t| self.patterns.is_match(t))
-            && !analysis.texts().any(|t| self.unless.is_match(t))
+        let forms = match self.forms {
+            Forms::All => analysis.texts(),
+            Forms::Typed => analysis.typed_texts(),
+        };
+        let forms: Vec<&str> = forms.collect();
+        forms.iter().any(|t| self.patterns.is_match(t))
+            && !forms.iter().any(|t| self.unless.is_match(t))
     }
 }
 

@@ -6,7 +6,7 @@
 
 use crate::knowledge::{SafetyConfig, SafetyRule};
 use crate::language::Analysis;
-use crate::patterns::Rule;
+use crate::patterns::{Forms, Rule};
 
 /// Which flags a message raises.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub struct Safety {
 
 impl Safety {
     pub fn new(config: &SafetyConfig) -> Result<Safety, regex::Error> {
-        let rule = |r: &SafetyRule| Rule::new(&r.patterns, &r.unless, &config.sets);
+        let rule = |r: &SafetyRule| Rule::new(&r.patterns, &r.unless, &config.sets, Forms::All);
         Ok(Safety {
             urgent: rule(&config.urgent)?,
             crisis: rule(&config.crisis)?,

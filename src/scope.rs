@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::knowledge::Outside;
 use crate::language::Analysis;
-use crate::patterns::Rule;
+use crate::patterns::{Forms, Rule};
 
 #[derive(Debug)]
 pub struct Scope {
@@ -18,7 +18,12 @@ impl Scope {
         let no_sets = BTreeMap::new();
         let rules = outside
             .iter()
-            .map(|o| Ok((Rule::new(&o.patterns, &o.unless, &no_sets)?, o.clone())))
+            .map(|o| {
+                Ok((
+                    Rule::new(&o.patterns, &o.unless, &no_sets, Forms::Typed)?,
+                    o.clone(),
+                ))
+            })
             .collect::<Result<_, regex::Error>>()?;
         Ok(Scope { rules })
     }

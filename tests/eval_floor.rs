@@ -6,7 +6,8 @@ use std::path::Path;
 
 use calcibot::{eval, Bot, KnowledgeBase};
 
-/// A little below the accuracy measured when this floor was set (see the closing notes).
+/// A little below the accuracy measured when this floor was set (91.9% on dev, 91.3% on the
+/// held-out set; see the closing notes).
 const ACCURACY_FLOOR: f64 = 0.88;
 const WRONG_ANSWER_CEILING: f64 = 0.03;
 
@@ -17,8 +18,20 @@ fn dev_set_stays_above_the_floor() {
         eprintln!("skipped: {} is not beside this checkout", path.display());
         return;
     };
+    assert_floor(&text);
+}
+
+/// `tests/data/heldout.jsonl`: 150 messages written by a teammate who saw neither the knowledge
+/// base nor the dev set. It was then used to find the safety layer's gaps, so it is no longer
+/// blind, but it keeps the matcher honest about words the dev set does not contain.
+#[test]
+fn heldout_set_stays_above_the_floor() {
+    assert_floor(include_str!("data/heldout.jsonl"));
+}
+
+fn assert_floor(text: &str) {
     let bot = Bot::new(KnowledgeBase::builtin().expect("valid base")).expect("bot");
-    let cases = eval::parse(&text, &bot).expect("the dev set parses");
+    let cases = eval::parse(text, &bot).expect("the eval set parses");
     let report = eval::run(&bot, &cases);
     let summary = report.text();
     assert!(report.accuracy() >= ACCURACY_FLOOR, "{summary}");

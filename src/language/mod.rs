@@ -33,11 +33,21 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// The forms a pattern is tried against, without repeats.
-    pub fn texts(&self) -> impl Iterator<Item = &str> {
-        let mut forms = vec![self.normalized.as_str()];
-        for form in [self.spelled.as_str(), self.rewritten.as_str()] {
-            if !forms.contains(&form) {
+    /// The forms a pattern is tried against, without repeats: as typed, spell-corrected and
+    /// rewritten by the lexicon.
+    pub fn texts(&self) -> std::vec::IntoIter<&str> {
+        self.forms(&[&self.normalized, &self.spelled, &self.rewritten])
+    }
+
+    /// As typed and spell-corrected only.
+    pub fn typed_texts(&self) -> std::vec::IntoIter<&str> {
+        self.forms(&[&self.normalized, &self.spelled])
+    }
+
+    fn forms<'a>(&'a self, all: &[&'a String]) -> std::vec::IntoIter<&'a str> {
+        let mut forms: Vec<&str> = Vec::with_capacity(all.len());
+        for form in all {
+            if !forms.contains(&form.as_str()) {
                 forms.push(form);
             }
         }

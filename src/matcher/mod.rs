@@ -28,6 +28,13 @@ const PHRASE_WEIGHT: f32 = 0.45;
 const COVERAGE_WEIGHT: f32 = 0.35;
 const KEYWORD_WEIGHT: f32 = 0.20;
 const PATTERN_BONUS: f32 = 0.25;
+/// Keyword weight is measured against the message's weight, but never against less than this
+/// (about one rare word): a long story that names "calciphylaxis" is still about calciphylaxis,
+/// and a two-word message is not fully explained by one common keyword.
+const KEYWORD_SATURATION: f32 = 4.0;
+/// ...and never against more than this (about three rare words), so the story around a
+/// keyword does not drown it.
+const KEYWORD_MESSAGE_CAP: f32 = 10.0;
 
 /// At or above this, with a clear margin, the best entry is answered.
 pub const ANSWER_SCORE: f32 = 0.42;
@@ -128,7 +135,8 @@ impl Matcher {
             for (&k, &hits) in &keyword_hits {
                 let keyword = &ix.keywords[k as usize];
                 if hits == keyword.terms {
-                    scores.entry(keyword.entry).or_default().keywords += keyword.weight / total;
+                    scores.entry(keyword.entry).or_default().keywords +=
+                        keyword.weight / total.clamp(KEYWORD_SATURATION, KEYWORD_MESSAGE_CAP);
                 }
             }
         }
