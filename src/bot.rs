@@ -19,7 +19,7 @@ pub enum BotError {
     #[error(
         "a pattern in the knowledge base does not compile: {0}\nRun `calcibot check` to find it."
     )]
-    Pattern(#[from] regex::Error),
+    Pattern(#[from] crate::patterns::Error),
 }
 
 #[derive(Debug)]

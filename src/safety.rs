@@ -27,7 +27,7 @@ pub struct Safety {
 }
 
 impl Safety {
-    pub fn new(config: &SafetyConfig) -> Result<Safety, regex::Error> {
+    pub fn new(config: &SafetyConfig) -> Result<Safety, crate::patterns::Error> {
         let rule = |r: &SafetyRule| Rule::new(&r.patterns, &r.unless, &config.sets, Forms::All);
         Ok(Safety {
             urgent: rule(&config.urgent)?,

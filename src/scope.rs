@@ -14,7 +14,7 @@ pub struct Scope {
 }
 
 impl Scope {
-    pub fn new(outside: &[Outside]) -> Result<Scope, regex::Error> {
+    pub fn new(outside: &[Outside]) -> Result<Scope, crate::patterns::Error> {
         let no_sets = BTreeMap::new();
         let rules = outside
             .iter()
@@ -24,7 +24,7 @@ impl Scope {
                     o.clone(),
                 ))
             })
-            .collect::<Result<_, regex::Error>>()?;
+            .collect::<Result<_, crate::patterns::Error>>()?;
         Ok(Scope { rules })
     }
 

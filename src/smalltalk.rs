@@ -2,7 +2,7 @@
 //! content, and only when the whole message is chit-chat: "hi, can lupus cause lumps?" is a
 //! question, not a greeting.
 
-use regex::RegexSet;
+use crate::patterns::{compile_set, RegexSet};
 
 use crate::knowledge::Smalltalk as SmalltalkText;
 use crate::language::Analysis;
@@ -19,7 +19,7 @@ pub struct Smalltalk {
 }
 
 impl Smalltalk {
-    pub fn new(texts: &[SmalltalkText]) -> Result<Smalltalk, regex::Error> {
+    pub fn new(texts: &[SmalltalkText]) -> Result<Smalltalk, crate::patterns::Error> {
         let mut patterns = Vec::new();
         let mut owner = Vec::new();
         for (i, talk) in texts.iter().enumerate() {
@@ -29,7 +29,7 @@ impl Smalltalk {
             }
         }
         Ok(Smalltalk {
-            set: RegexSet::new(patterns)?,
+            set: compile_set(patterns)?,
             owner,
             texts: texts.to_vec(),
         })
@@ -44,7 +44,11 @@ impl Smalltalk {
         if analysis.words.len() > MAX_WORDS {
             return None;
         }
-        let first = self.set.matches(&analysis.normalized).iter().next()?;
+        let first = self
+            .set
+            .matches(analysis.normalized.as_bytes())
+            .iter()
+            .next()?;
         self.texts.get(self.owner[first])
     }
 

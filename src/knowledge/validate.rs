@@ -289,11 +289,8 @@ fn check_entries(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
             }
         }
         for pattern in &entry.patterns {
-            if let Err(err) = regex::Regex::new(pattern) {
-                report(format!(
-                    "pattern '{pattern}' does not compile: {}",
-                    one_line(&err.to_string())
-                ));
+            if let Err(err) = crate::patterns::check_syntax(pattern) {
+                report(format!("pattern '{pattern}' does not compile: {}", err));
             }
         }
     }
@@ -331,14 +328,11 @@ fn check_safety(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 ));
                 continue;
             }
-            if let Err(err) = regex::Regex::new(&expanded) {
+            if let Err(err) = crate::patterns::check_syntax(&expanded) {
                 problems.push(problem(
                     "safety.toml",
                     Some(name),
-                    format!(
-                        "pattern '{pattern}' does not compile: {}",
-                        one_line(&err.to_string())
-                    ),
+                    format!("pattern '{pattern}' does not compile: {}", err),
                 ));
             }
         }
@@ -382,14 +376,11 @@ fn check_smalltalk(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
             ));
         }
         for pattern in &talk.patterns {
-            if let Err(err) = regex::Regex::new(pattern) {
+            if let Err(err) = crate::patterns::check_syntax(pattern) {
                 problems.push(problem(
                     "smalltalk.toml",
                     Some(&talk.id),
-                    format!(
-                        "pattern '{pattern}' does not compile: {}",
-                        one_line(&err.to_string())
-                    ),
+                    format!("pattern '{pattern}' does not compile: {}", err),
                 ));
             }
         }
@@ -410,14 +401,11 @@ fn check_scope(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
             problems.push(problem("scope.toml", item, "has no patterns"));
         }
         for pattern in outside.patterns.iter().chain(&outside.unless) {
-            if let Err(err) = regex::Regex::new(pattern) {
+            if let Err(err) = crate::patterns::check_syntax(pattern) {
                 problems.push(problem(
                     "scope.toml",
                     item,
-                    format!(
-                        "pattern '{pattern}' does not compile: {}",
-                        one_line(&err.to_string())
-                    ),
+                    format!("pattern '{pattern}' does not compile: {}", err),
                 ));
             }
         }
@@ -493,8 +481,4 @@ fn is_iso_date(text: &str) -> bool {
             .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit())
         && matches!(text[5..7].parse::<u8>(), Ok(1..=12))
         && matches!(text[8..10].parse::<u8>(), Ok(1..=31))
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use regex::RegexSet;
+use crate::patterns::{compile_set, RegexSet};
 
 use crate::knowledge::KnowledgeBase;
 use crate::language::Analyzer;
@@ -52,7 +52,7 @@ pub struct Index {
 }
 
 impl Index {
-    pub fn build(kb: &KnowledgeBase, analyzer: &Analyzer) -> Result<Index, regex::Error> {
+    pub fn build(kb: &KnowledgeBase, analyzer: &Analyzer) -> Result<Index, crate::patterns::Error> {
         let mut terms: HashMap<String, TermId> = HashMap::new();
         let intern = |term: &str, terms: &mut HashMap<String, TermId>| -> TermId {
             if let Some(&id) = terms.get(term) {
@@ -161,7 +161,7 @@ impl Index {
                 pattern_entry.push(e as u32);
             }
         }
-        let patterns = RegexSet::new(pattern_list)?;
+        let patterns = compile_set(pattern_list)?;
 
         Ok(Index {
             terms,

@@ -73,7 +73,7 @@ pub struct Matcher {
 }
 
 impl Matcher {
-    pub fn new(kb: &KnowledgeBase, analyzer: &Analyzer) -> Result<Matcher, regex::Error> {
+    pub fn new(kb: &KnowledgeBase, analyzer: &Analyzer) -> Result<Matcher, crate::patterns::Error> {
         Ok(Matcher {
             index: Index::build(kb, analyzer)?,
         })
@@ -142,7 +142,7 @@ impl Matcher {
         }
         if !ix.pattern_entry.is_empty() {
             for text in analysis.texts() {
-                for p in ix.patterns.matches(text).iter() {
+                for p in ix.patterns.matches(text.as_bytes()).iter() {
                     scores.entry(ix.pattern_entry[p]).or_default().pattern = true;
                 }
             }
