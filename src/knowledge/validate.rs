@@ -288,10 +288,24 @@ fn check_entries(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 report(format!("related id '{related}' is not an entry"));
             }
         }
-        for pattern in &entry.patterns {
-            if let Err(err) = crate::patterns::check_syntax(pattern) {
-                report(format!("pattern '{pattern}' does not compile: {}", err));
-            }
+        check_patterns(file, item, &entry.patterns, problems);
+    }
+}
+
+/// A problem for each pattern that does not compile.
+fn check_patterns<'a>(
+    file: &str,
+    item: Option<&str>,
+    patterns: impl IntoIterator<Item = &'a String>,
+    problems: &mut Vec<Problem>,
+) {
+    for pattern in patterns {
+        if let Err(err) = crate::patterns::check_syntax(pattern) {
+            problems.push(problem(
+                file,
+                item,
+                format!("pattern '{pattern}' does not compile: {err}"),
+            ));
         }
     }
 }
@@ -375,15 +389,7 @@ fn check_smalltalk(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 "has an empty reply",
             ));
         }
-        for pattern in &talk.patterns {
-            if let Err(err) = crate::patterns::check_syntax(pattern) {
-                problems.push(problem(
-                    "smalltalk.toml",
-                    Some(&talk.id),
-                    format!("pattern '{pattern}' does not compile: {}", err),
-                ));
-            }
-        }
+        check_patterns("smalltalk.toml", Some(&talk.id), &talk.patterns, problems);
     }
 }
 
@@ -400,15 +406,12 @@ fn check_scope(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         if outside.patterns.is_empty() {
             problems.push(problem("scope.toml", item, "has no patterns"));
         }
-        for pattern in outside.patterns.iter().chain(&outside.unless) {
-            if let Err(err) = crate::patterns::check_syntax(pattern) {
-                problems.push(problem(
-                    "scope.toml",
-                    item,
-                    format!("pattern '{pattern}' does not compile: {}", err),
-                ));
-            }
-        }
+        check_patterns(
+            "scope.toml",
+            item,
+            outside.patterns.iter().chain(&outside.unless),
+            problems,
+        );
         for id in &outside.suggest {
             if kb.entry(id).is_none() {
                 problems.push(problem(
