@@ -20,8 +20,8 @@ use calcibot::{eval, export, question, render, Bot, KnowledgeBase};
     after_help = "With no command: `serve` when DISCORD_TOKEN is set, otherwise `chat`."
 )]
 struct Cli {
-    /// Load the knowledge base from DIR instead of the built-in one.
-    #[arg(long, global = true, value_name = "DIR", env = "KNOWLEDGE_DIR")]
+    /// Load the knowledge base from DIR instead of the built-in one [env: KNOWLEDGE_DIR]
+    #[arg(long, global = true, value_name = "DIR")]
     knowledge: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -95,7 +95,14 @@ fn run() -> Result<ExitCode> {
         }
     });
     init_logging(matches!(command, Command::Serve));
-    let knowledge = cli.knowledge.as_deref();
+    // KNOWLEDGE_DIR is read here rather than by clap so that an empty value (as a copied
+    // .env.example has) means "unset", like every other variable.
+    let knowledge = cli.knowledge.or_else(|| {
+        std::env::var_os("KNOWLEDGE_DIR")
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from)
+    });
+    let knowledge = knowledge.as_deref();
 
     match command {
         Command::Check => check(knowledge),

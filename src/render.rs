@@ -84,7 +84,7 @@ pub fn json(reply: &Reply<'_>) -> serde_json::Value {
         "kind": reply.kind.as_str(),
         "entry": reply.entry.map(|e| e.id.as_str()),
         "candidates": reply.candidates.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
-        "score": (reply.score * 1000.0).round() / 1000.0,
+        "score": (f64::from(reply.score) * 1000.0).round() / 1000.0,
         "flags": reply.flags(),
         "text": text(reply),
     })

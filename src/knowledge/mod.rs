@@ -44,11 +44,11 @@ impl fmt::Display for Problem {
 /// Why a knowledge base could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum KnowledgeError {
-    #[error("cannot read the knowledge directory {path}: {source}\nCheck the path given to --knowledge or KNOWLEDGE_DIR; leave both unset to use the built-in knowledge base.")]
+    #[error("cannot read the knowledge directory {path}: {error}\nCheck the path given to --knowledge or KNOWLEDGE_DIR; leave both unset to use the built-in knowledge base.")]
     Unreadable {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        // Not a `source`: the message already says it, and a chain would say it twice.
+        error: std::io::Error,
     },
     #[error("{}", render_problems(.0))]
     Invalid(Vec<Problem>),
@@ -196,9 +196,9 @@ pub type KnowledgeFile = (String, String);
 
 /// The `.toml` files under `dir`, and a problem for each one that is not UTF-8.
 fn read_dir_files(dir: &Path) -> Result<(Vec<KnowledgeFile>, Vec<Problem>), KnowledgeError> {
-    let unreadable = |source| KnowledgeError::Unreadable {
+    let unreadable = |error| KnowledgeError::Unreadable {
         path: dir.to_path_buf(),
-        source,
+        error,
     };
     if !dir.is_dir() {
         return Err(unreadable(std::io::Error::new(

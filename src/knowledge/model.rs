@@ -108,6 +108,10 @@ pub struct Lexicon {
     /// Words ignored when scoring ("the", "my", "tbh").
     #[serde(default)]
     pub stopwords: Vec<String>,
+    /// Words that shape a question but do not say what it is about ("what", "how"): they count
+    /// when comparing phrasings, but an entry needs some other word in common to be a candidate.
+    #[serde(default)]
+    pub question_words: Vec<String>,
     /// A word or phrase, as users write it, and what it means in the knowledge base's words.
     #[serde(default)]
     pub terms: std::collections::BTreeMap<String, String>,

@@ -47,6 +47,8 @@ pub struct Index {
     pub patterns: RegexSet,
     pub pattern_entry: Vec<u32>,
     pub entries: usize,
+    /// Terms that shape a question without saying what it is about ("what", "how").
+    pub question_terms: Vec<bool>,
     /// The weight given to a message term the base never uses.
     pub unknown_weight: f32,
 }
@@ -163,7 +165,17 @@ impl Index {
         }
         let patterns = compile_set(pattern_list)?;
 
+        let mut question_terms = vec![false; n_terms];
+        for word in &kb.lexicon.question_words {
+            for term in analyzer.terms_of(word) {
+                if let Some(&t) = terms.get(&term) {
+                    question_terms[t as usize] = true;
+                }
+            }
+        }
+
         Ok(Index {
+            question_terms,
             terms,
             idf,
             phrasings,

@@ -13,7 +13,7 @@
 
 mod index;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::knowledge::KnowledgeBase;
 use crate::language::{Analysis, Analyzer};
@@ -103,14 +103,21 @@ impl Matcher {
         let mut phrasing_dot: HashMap<u32, f32> = HashMap::new();
         let mut coverage: HashMap<u32, f32> = HashMap::new();
         let mut keyword_hits: HashMap<u32, usize> = HashMap::new();
+        // Entries that share a topical word with the message in how they are asked (not only in
+        // their answer, and not only "what" or "how"): only these are candidates.
+        let mut evidence: HashSet<u32> = HashSet::new();
         for &(term, weight) in &weights {
             let Some(t) = term else { continue };
             let t = t as usize;
             for &p in &ix.phrasing_postings[t] {
                 *phrasing_dot.entry(p).or_default() += weight * weight;
             }
+            let topical = !ix.question_terms[t];
             for &(e, field) in &ix.entry_postings[t] {
                 *coverage.entry(e).or_default() += weight * field;
+                if topical && field >= 1.0 {
+                    evidence.insert(e);
+                }
             }
             for &k in &ix.keyword_postings[t] {
                 *keyword_hits.entry(k).or_default() += 1;
@@ -144,12 +151,14 @@ impl Matcher {
             for text in analysis.texts() {
                 for p in ix.patterns.matches(text.as_bytes()).iter() {
                     scores.entry(ix.pattern_entry[p]).or_default().pattern = true;
+                    evidence.insert(ix.pattern_entry[p]);
                 }
             }
         }
 
         let mut ranked: Vec<(Ranked, Signals)> = scores
             .into_iter()
+            .filter(|(e, _)| evidence.contains(e))
             .map(|(e, s)| {
                 let ranked = Ranked {
                     entry: e as usize,
