@@ -87,12 +87,14 @@ pub fn run(
     Ok(())
 }
 
-/// The entries a reply offers, numbered the way `render::text` lists them.
+/// The entries a reply offers, numbered the way `render::text` lists them: the choices of a
+/// clarify or no-match, or the related topics of an answer.
 fn offered(reply: &Reply<'_>) -> Vec<String> {
     match reply.kind {
         ReplyKind::Clarify | ReplyKind::NoMatch => {
             reply.candidates.iter().map(|e| e.id.clone()).collect()
         }
+        _ if reply.entry.is_some() => reply.related.iter().map(|e| e.id.clone()).collect(),
         _ => Vec::new(),
     }
 }

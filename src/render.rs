@@ -49,27 +49,22 @@ pub fn text(reply: &Reply<'_>) -> String {
             .ok();
         }
         writeln!(out, "\nSources:").ok();
-        for citation in &reply.sources {
-            let s = citation.source;
-            write!(
-                out,
-                "  - {}, {} ({})",
-                s.title, s.publisher, citation.section
-            )
-            .ok();
-            if let Some(url) = &s.url {
+        for (source, sections) in reply.sources_by_article() {
+            write!(out, "  - {}, {}", source.title, source.publisher).ok();
+            if !sections.is_empty() {
+                write!(out, " ({})", sections.join("; ")).ok();
+            }
+            if let Some(url) = &source.url {
                 write!(out, " <{url}>").ok();
             }
             out.push('\n');
         }
         writeln!(out, "Last reviewed: {}", entry.reviewed).ok();
         if !reply.related.is_empty() {
-            let related: Vec<String> = reply
-                .related
-                .iter()
-                .map(|e| format!("{} [{}]", e.title, e.id))
-                .collect();
-            writeln!(out, "Related: {}", related.join("; ")).ok();
+            writeln!(out, "\nRelated topics:").ok();
+            for (i, related) in reply.related.iter().enumerate() {
+                writeln!(out, "  {}. {} [{}]", i + 1, related.title, related.id).ok();
+            }
         }
         out.push('\n');
     }

@@ -110,6 +110,26 @@ impl<'a> Reply<'a> {
         self.entry.is_some()
     }
 
+    /// Each cited source once, with the sections cited from it, in citation order: an entry
+    /// may cite two parts of one article, and a reader wants the article named once.
+    pub fn sources_by_article(&self) -> Vec<(&'a Source, Vec<&'a str>)> {
+        let mut grouped: Vec<(&Source, Vec<&str>)> = Vec::new();
+        for citation in &self.sources {
+            let section = citation.section.trim();
+            let slot = match grouped.iter().position(|(s, _)| s.id == citation.source.id) {
+                Some(i) => &mut grouped[i].1,
+                None => {
+                    grouped.push((citation.source, Vec::new()));
+                    &mut grouped.last_mut().expect("just pushed").1
+                }
+            };
+            if !section.is_empty() && !slot.contains(&section) {
+                slot.push(section);
+            }
+        }
+        grouped
+    }
+
     /// Flags as the CLI's JSON names them.
     pub fn flags(&self) -> Vec<&'static str> {
         if self.dosing.is_some() {

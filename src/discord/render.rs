@@ -20,7 +20,7 @@ use serenity::all::{
 };
 
 use crate::knowledge::{Entry, KnowledgeBase, Source, Theme};
-use crate::reply::{Citation, Reply, ReplyKind};
+use crate::reply::{Reply, ReplyKind};
 
 /// Discord's limits, in characters (Unicode scalar values, as Discord counts them) and items.
 pub mod limits {
@@ -323,7 +323,7 @@ pub fn reply(reply: &Reply<'_>) -> Rendered {
             cards.push(message_card(reply));
         }
         if let Some(entry) = reply.entry {
-            cards.push(entry_card(entry, &reply.sources, reply.kind));
+            cards.push(entry_card(entry, &reply.sources_by_article(), reply.kind));
         }
     }
     if cards.is_empty() {
@@ -376,7 +376,7 @@ fn message_card(reply: &Reply<'_>) -> Card {
     }
 }
 
-fn entry_card(entry: &Entry, sources: &[Citation<'_>], kind: ReplyKind) -> Card {
+fn entry_card(entry: &Entry, sources: &[(&Source, Vec<&str>)], kind: ReplyKind) -> Card {
     let mut fields = Vec::new();
     if let Some(conflict) = entry.conflict.as_deref().filter(|c| !c.trim().is_empty()) {
         fields.push(Field {
@@ -414,28 +414,9 @@ fn entry_card(entry: &Entry, sources: &[Citation<'_>], kind: ReplyKind) -> Card 
 
 /// One line per source, its cited sections together:
 /// `• [Title](url), Publisher (section; section)`. A link is whole or its line is left out.
-fn source_lines(citations: &[Citation<'_>]) -> Vec<String> {
-    let mut grouped: Vec<(&Source, Vec<&str>)> = Vec::new();
-    for citation in citations {
-        let section = citation.section.trim();
-        match grouped.iter_mut().find(|(s, _)| s.id == citation.source.id) {
-            Some((_, sections)) => {
-                if !section.is_empty() && !sections.contains(&section) {
-                    sections.push(section);
-                }
-            }
-            None => grouped.push((
-                citation.source,
-                if section.is_empty() {
-                    vec![]
-                } else {
-                    vec![section]
-                },
-            )),
-        }
-    }
+fn source_lines(grouped: &[(&Source, Vec<&str>)]) -> Vec<String> {
     grouped
-        .into_iter()
+        .iter()
         .map(|(source, sections)| {
             let mut line = format!("• {}", source_name(source));
             if !sections.is_empty() {
