@@ -89,8 +89,14 @@ impl Bot {
                 return reply;
             }
         }
-        if !flags.urgent {
-            if let Some(outside) = self.scope.find(analysis) {
+        // A red flag is answered even when the rest of the message is out of scope.
+        let outside = if flags.urgent {
+            None
+        } else {
+            self.scope.find(analysis)
+        };
+        let mut reply = match outside {
+            Some(outside) => {
                 let mut reply = Reply::new(kb, ReplyKind::NoMatch, None, 0.0);
                 reply.message = Some(&outside.reply);
                 let offered: Vec<&Entry> = outside
@@ -99,45 +105,9 @@ impl Bot {
                     .filter_map(|id| kb.entry(id))
                     .collect();
                 reply.candidates = self.suggestions(&offered);
-                if flags.dosing {
-                    reply.dosing = Some(&kb.safety.dosing.text);
-                }
-                return reply;
-            }
-        }
-        let decision = self.matcher.decide(analysis);
-        let mut reply = match decision {
-            Decision::Answer(best) => {
-                let kind = if flags.urgent {
-                    ReplyKind::Urgent
-                } else {
-                    ReplyKind::Answer
-                };
-                Reply::new(kb, kind, Some(self.entry(best)), best.score)
-            }
-            Decision::Clarify(candidates) if !flags.urgent => {
-                let mut reply = Reply::new(kb, ReplyKind::Clarify, None, candidates[0].score);
-                reply.candidates = candidates.iter().map(|&r| self.entry(r)).collect();
-                reply.message = Some(&kb.safety.clarify);
                 reply
             }
-            Decision::Clarify(ranked) | Decision::NoMatch(ranked) => {
-                let score = ranked.first().map_or(0.0, |r| r.score);
-                if flags.urgent {
-                    // Urgent advice stands on its own; a guess at a topic would only distract.
-                    Reply::new(kb, ReplyKind::Urgent, None, score)
-                } else {
-                    let mut reply = Reply::new(kb, ReplyKind::NoMatch, None, score);
-                    let weak: Vec<&Entry> = ranked
-                        .iter()
-                        .filter(|r| r.score >= crate::matcher::CLARIFY_SCORE * 0.5)
-                        .map(|&r| self.entry(r))
-                        .collect();
-                    reply.candidates = self.suggestions(&weak);
-                    reply.message = Some(&kb.safety.no_match);
-                    reply
-                }
-            }
+            None => self.matched(analysis, flags.urgent),
         };
         if flags.urgent {
             reply.alert = Some(&kb.safety.urgent.text);
@@ -148,6 +118,44 @@ impl Bot {
         reply
     }
 
+    /// The reply the matcher's decision calls for; with a red flag, only a confident answer
+    /// goes with the urgent advice, which otherwise stands on its own.
+    fn matched(&self, analysis: &Analysis, urgent: bool) -> Reply<'_> {
+        let kb = &self.kb;
+        match self.matcher.decide(analysis) {
+            Decision::Answer(best) => {
+                let kind = if urgent {
+                    ReplyKind::Urgent
+                } else {
+                    ReplyKind::Answer
+                };
+                Reply::new(kb, kind, Some(self.entry(best)), best.score)
+            }
+            Decision::Clarify(ranked) | Decision::NoMatch(ranked) if urgent => {
+                let score = ranked.first().map_or(0.0, |r| r.score);
+                Reply::new(kb, ReplyKind::Urgent, None, score)
+            }
+            Decision::Clarify(candidates) => {
+                let mut reply = Reply::new(kb, ReplyKind::Clarify, None, candidates[0].score);
+                reply.candidates = candidates.iter().map(|&r| self.entry(r)).collect();
+                reply.message = Some(&kb.safety.clarify);
+                reply
+            }
+            Decision::NoMatch(ranked) => {
+                let score = ranked.first().map_or(0.0, |r| r.score);
+                let mut reply = Reply::new(kb, ReplyKind::NoMatch, None, score);
+                let weak: Vec<&Entry> = ranked
+                    .iter()
+                    .filter(|r| r.score >= crate::matcher::CLARIFY_SCORE * 0.5)
+                    .map(|&r| self.entry(r))
+                    .collect();
+                reply.candidates = self.suggestions(&weak);
+                reply.message = Some(&kb.safety.no_match);
+                reply
+            }
+        }
+    }
+
     fn entry(&self, ranked: Ranked) -> &Entry {
         &self.kb.entries[ranked.entry]
     }
@@ -155,14 +163,13 @@ impl Bot {
     /// Topics to offer when nothing matched: `first`, then the base's general suggestions.
     fn suggestions<'a>(&'a self, first: &[&'a Entry]) -> Vec<&'a Entry> {
         let mut out: Vec<&Entry> = Vec::with_capacity(SUGGESTIONS);
-        let weak = first.iter().copied();
         let general = self
             .kb
             .topics
             .suggest
             .iter()
             .filter_map(|id| self.kb.entry(id));
-        for entry in weak.chain(general) {
+        for entry in first.iter().copied().chain(general) {
             if out.len() == SUGGESTIONS {
                 break;
             }
