@@ -105,11 +105,6 @@ impl<'a> Reply<'a> {
         }
     }
 
-    /// Whether the reply carries an answer from the knowledge base.
-    pub fn has_medical_content(&self) -> bool {
-        self.entry.is_some()
-    }
-
     /// Each cited source once, with the sections cited from it, in citation order: an entry
     /// may cite two parts of one article, and a reader wants the article named once.
     pub fn sources_by_article(&self) -> Vec<(&'a Source, Vec<&'a str>)> {

@@ -141,7 +141,7 @@ impl KnowledgeBase {
             origin,
         });
         if let Some(kb) = &kb {
-            problems.extend(validate::check(kb, &files));
+            problems.extend(validate::check(kb));
         }
         match kb {
             Some(kb) if problems.is_empty() => Ok(kb),

@@ -167,7 +167,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
 }
 
 /// Cross-checks the parsed base: ids, references, patterns, lengths and required topics.
-pub(super) fn check(kb: &KnowledgeBase, _files: &[(String, String)]) -> Vec<Problem> {
+pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
     let mut problems = Vec::new();
     check_sources(kb, &mut problems);
     check_entries(kb, &mut problems);

@@ -36,23 +36,24 @@ impl Analysis {
     /// The forms a pattern is tried against, without repeats: as typed, spell-corrected and
     /// rewritten by the lexicon.
     pub fn texts(&self) -> std::vec::IntoIter<&str> {
-        self.forms(&[&self.normalized, &self.spelled, &self.rewritten])
+        distinct(&[&self.normalized, &self.spelled, &self.rewritten])
     }
 
     /// As typed and spell-corrected only.
     pub fn typed_texts(&self) -> std::vec::IntoIter<&str> {
-        self.forms(&[&self.normalized, &self.spelled])
+        distinct(&[&self.normalized, &self.spelled])
     }
+}
 
-    fn forms<'a>(&'a self, all: &[&'a String]) -> std::vec::IntoIter<&'a str> {
-        let mut forms: Vec<&str> = Vec::with_capacity(all.len());
-        for form in all {
-            if !forms.contains(&form.as_str()) {
-                forms.push(form);
-            }
+/// `forms` without repeats, in order.
+fn distinct<'a>(forms: &[&'a String]) -> std::vec::IntoIter<&'a str> {
+    let mut out: Vec<&str> = Vec::with_capacity(forms.len());
+    for form in forms {
+        if !out.contains(&form.as_str()) {
+            out.push(form);
         }
-        forms.into_iter()
     }
+    out.into_iter()
 }
 
 /// Reads messages the knowledge base's way.
@@ -89,19 +90,6 @@ impl Analyzer {
             spelling,
             stopwords,
         }
-    }
-
-    pub fn is_stopword(&self, word: &str) -> bool {
-        self.stopwords.contains(word)
-    }
-
-    /// Whether the knowledge base uses `word` anywhere.
-    pub fn knows(&self, word: &str) -> bool {
-        self.spelling.contains(word)
-    }
-
-    pub fn vocabulary_size(&self) -> usize {
-        self.spelling.len()
     }
 
     /// Analyses one message.

@@ -53,14 +53,6 @@ impl SpellingIndex {
         self.known.contains_key(word)
     }
 
-    pub fn len(&self) -> usize {
-        self.words.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
-    }
-
     /// The vocabulary word `word` was most likely meant to be, if it is not a word already.
     pub fn correct(&self, word: &str) -> Option<&str> {
         let len = word.chars().count();

@@ -176,10 +176,6 @@ impl Matcher {
         let ranked = self.rank(analysis);
         decide(&ranked)
     }
-
-    pub fn index(&self) -> &Index {
-        &self.index
-    }
 }
 
 /// The decision rule on its own, so it can be read (and tested) apart from scoring.
