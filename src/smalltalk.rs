@@ -8,7 +8,7 @@ use crate::knowledge::Smalltalk as SmalltalkText;
 use crate::language::Analysis;
 
 /// Longer messages are questions with a greeting attached, not small talk.
-const MAX_WORDS: usize = 8;
+const MAX_WORDS: usize = 10;
 
 #[derive(Debug)]
 pub struct Smalltalk {
@@ -44,12 +44,27 @@ impl Smalltalk {
         if analysis.words.len() > MAX_WORDS {
             return None;
         }
-        let first = self
-            .set
-            .matches(analysis.normalized.as_bytes())
-            .iter()
-            .next()?;
-        self.texts.get(self.owner[first])
+        let text = analysis.normalized.as_str();
+        // "hi, are you a bot?" is the question after the greeting.
+        let after_greeting = text
+            .split_once(' ')
+            .filter(|(first, _)| self.is("greeting", first))
+            .map(|(_, rest)| rest);
+        let found = after_greeting
+            .and_then(|rest| self.matching(rest))
+            .or_else(|| self.matching(text))?;
+        self.texts.get(found)
+    }
+
+    /// The text whose pattern matches `text` first.
+    fn matching(&self, text: &str) -> Option<usize> {
+        let first = self.set.matches(text.as_bytes()).iter().next()?;
+        Some(self.owner[first])
+    }
+
+    /// Whether `text` is small talk of kind `id`.
+    fn is(&self, id: &str, text: &str) -> bool {
+        self.matching(text).is_some_and(|i| self.texts[i].id == id)
     }
 
     pub fn by_id(&self, id: &str) -> Option<&SmalltalkText> {
