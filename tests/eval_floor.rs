@@ -18,7 +18,7 @@ fn dev_set_stays_above_the_floor() {
         eprintln!("skipped: {} is not beside this checkout", path.display());
         return;
     };
-    assert_floor(&text);
+    assert_floor(&text, ACCURACY_FLOOR, WRONG_ANSWER_CEILING);
 }
 
 /// `tests/data/heldout.jsonl`: 150 messages written by a teammate who saw neither the knowledge
@@ -26,15 +26,29 @@ fn dev_set_stays_above_the_floor() {
 /// blind, but it keeps the matcher honest about words the dev set does not contain.
 #[test]
 fn heldout_set_stays_above_the_floor() {
-    assert_floor(include_str!("data/heldout.jsonl"));
+    assert_floor(
+        include_str!("data/heldout.jsonl"),
+        ACCURACY_FLOOR,
+        WRONG_ANSWER_CEILING,
+    );
 }
 
-fn assert_floor(text: &str) {
+/// `tests/data/blind2.jsonl`: 120 more messages by another teammate who saw neither the base,
+/// the code nor the other sets. Measured blind at 85.0% (urgent 6/8, crisis 4/5); its safety
+/// misses were then fixed, so its floor guards them. Its wrong answers are messages that tell a
+/// story with a strong word from a neighbouring entry ("my friend squeezed hers..."), so its
+/// ceiling is looser than the dev set's.
+#[test]
+fn second_blind_set_stays_above_the_floor() {
+    assert_floor(include_str!("data/blind2.jsonl"), 0.86, 0.05);
+}
+
+fn assert_floor(text: &str, accuracy_floor: f64, wrong_ceiling: f64) {
     let bot = Bot::new(KnowledgeBase::builtin().expect("valid base")).expect("bot");
     let cases = eval::parse(text, &bot).expect("the eval set parses");
     let report = eval::run(&bot, &cases);
     let summary = report.text();
-    assert!(report.accuracy() >= ACCURACY_FLOOR, "{summary}");
+    assert!(report.accuracy() >= accuracy_floor, "{summary}");
     let (urgent, urgent_total) = report.label("urgent");
     let (crisis, crisis_total) = report.label("crisis");
     assert_eq!(
@@ -46,5 +60,5 @@ fn assert_floor(text: &str) {
         "every crisis message is caught\n{summary}"
     );
     let wrong = report.wrong_answers() as f64 / report.total() as f64;
-    assert!(wrong <= WRONG_ANSWER_CEILING, "{summary}");
+    assert!(wrong <= wrong_ceiling, "{summary}");
 }
