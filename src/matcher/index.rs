@@ -83,14 +83,20 @@ impl Index {
                     phrasing_terms.push((e, ids));
                 }
             }
+            // Keywords that read the same once rewritten and stemmed ("pop", "popping",
+            // "squeezed") are one keyword: a message saying "squeeze" once should not count it
+            // seven times.
+            let mut seen: Vec<Vec<TermId>> = Vec::new();
             for keyword in &entry.keywords {
-                let ids: Vec<TermId> = analyzer
+                let mut ids: Vec<TermId> = analyzer
                     .terms_of(keyword)
                     .iter()
                     .map(|t| intern(t, &mut terms))
                     .collect();
                 main.extend(&ids);
-                if !ids.is_empty() {
+                ids.sort_unstable();
+                if !ids.is_empty() && !seen.contains(&ids) {
+                    seen.push(ids.clone());
                     keyword_terms.push((e, ids));
                 }
             }
