@@ -6,7 +6,7 @@ use std::path::Path;
 
 use calcibot::{eval, Bot, KnowledgeBase};
 
-/// A little below the accuracy measured when this floor was set (91.9% on dev, 91.3% on the
+/// A little below the accuracy measured when this floor was set (92.6% on dev, 90.0% on the
 /// held-out set; see the closing notes).
 const ACCURACY_FLOOR: f64 = 0.88;
 const WRONG_ANSWER_CEILING: f64 = 0.03;
@@ -34,8 +34,8 @@ fn heldout_set_stays_above_the_floor() {
 }
 
 /// `tests/data/blind2.jsonl`: 120 more messages by another teammate who saw neither the base,
-/// the code nor the other sets. Measured blind at 85.0% (urgent 6/8, crisis 4/5); its safety
-/// misses were then fixed, so its floor guards them. Its wrong answers are messages that tell a
+/// the code nor the other sets. Measured blind at 85.0% (urgent 6/8, crisis 4/5), 88.3% after
+/// its safety misses were fixed; its floor guards those fixes. Its wrong answers are messages that tell a
 /// story with a strong word from a neighbouring entry ("my friend squeezed hers..."), so its
 /// ceiling is looser than the dev set's.
 #[test]
