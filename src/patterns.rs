@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 pub use regex::bytes::RegexSet;
 pub use regex::Error;
 
+use crate::language::Analysis;
+
 /// Compiles patterns into one set, the way every pattern of the base is compiled.
 pub fn compile_set<I, S>(patterns: I) -> Result<RegexSet, Error>
 where
@@ -39,8 +41,6 @@ pub fn check_syntax(pattern: &str) -> Result<(), String> {
                 .join(" ")
         })
 }
-
-use crate::language::Analysis;
 
 #[derive(Debug)]
 pub struct Rule {

@@ -369,11 +369,7 @@ fn message_card(reply: &Reply<'_>) -> Card {
     if reply.kind == ReplyKind::NoMatch {
         text.push_str("\n\nUse `/topics` to browse everything I can answer.");
     }
-    Card {
-        description: Some(fit(&text, limits::DESCRIPTION).into_owned()),
-        colour: INFO_COLOUR,
-        ..Card::default()
-    }
+    info_card(None, &text)
 }
 
 fn entry_card(entry: &Entry, sources: &[(&Source, Vec<&str>)], kind: ReplyKind) -> Card {
@@ -603,14 +599,7 @@ pub fn empty_mention(kb: &KnowledgeBase) -> Rendered {
         text.push_str(entry.title.trim());
     }
     text.push_str("\n\n`/help` shows every way to ask.");
-    with_footer(
-        Card {
-            description: Some(fit(&text, limits::DESCRIPTION).into_owned()),
-            colour: INFO_COLOUR,
-            ..Card::default()
-        },
-        kb,
-    )
+    with_footer(info_card(None, &text), kb)
 }
 
 /// `/help`: how to ask, with examples.
@@ -631,15 +620,7 @@ pub fn help(kb: &KnowledgeBase, auto_answer: bool) -> Rendered {
         text.push_str("\n• ");
         text.push_str(entry.title.trim());
     }
-    with_footer(
-        Card {
-            title: Some("How to ask".to_string()),
-            description: Some(fit(&text, limits::DESCRIPTION).into_owned()),
-            colour: INFO_COLOUR,
-            ..Card::default()
-        },
-        kb,
-    )
+    with_footer(info_card(Some("How to ask"), &text), kb)
 }
 
 /// `/about`: what the bot is and is not, its sources, the base's size and review date, and
@@ -686,11 +667,8 @@ pub fn about(kb: &KnowledgeBase, cooldown: Duration) -> Rendered {
     }
     with_footer(
         Card {
-            title: Some("About calcibot".to_string()),
-            description: Some(fit(&text, limits::DESCRIPTION).into_owned()),
-            colour: INFO_COLOUR,
             fields,
-            footer: None,
+            ..info_card(Some("About calcibot"), &text)
         },
         kb,
     )
@@ -712,15 +690,7 @@ pub fn topics(kb: &KnowledgeBase) -> Rendered {
         )
         .ok();
     }
-    let mut rendered = with_footer(
-        Card {
-            title: Some("Browse topics".to_string()),
-            description: Some(fit(&text, limits::DESCRIPTION).into_owned()),
-            colour: INFO_COLOUR,
-            ..Card::default()
-        },
-        kb,
-    );
+    let mut rendered = with_footer(info_card(Some("Browse topics"), &text), kb);
     rendered.push_row(Row::Select(theme_select(&themes, None)));
     rendered
 }
@@ -815,6 +785,17 @@ fn examples(kb: &KnowledgeBase) -> Vec<&Entry> {
         kb.entries.iter().take(3).collect()
     } else {
         suggested
+    }
+}
+
+/// A card of the bot's own words (help, about, browsing, lead-ins), its text fitted to the
+/// description limit.
+fn info_card(title: Option<&str>, text: &str) -> Card {
+    Card {
+        title: title.map(str::to_string),
+        description: Some(fit(text, limits::DESCRIPTION).into_owned()),
+        colour: INFO_COLOUR,
+        ..Card::default()
     }
 }
 

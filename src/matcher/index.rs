@@ -46,7 +46,6 @@ pub struct Index {
     /// Every entry's intent patterns in one set, so a message is read once for all of them.
     pub patterns: RegexSet,
     pub pattern_entry: Vec<u32>,
-    pub entries: usize,
     /// Terms that shape a question without saying what it is about ("what", "how").
     pub question_terms: Vec<bool>,
     /// The weight given to a message term the base never uses.
@@ -191,7 +190,6 @@ impl Index {
             keyword_postings,
             patterns,
             pattern_entry,
-            entries: kb.entries.len(),
             unknown_weight: max_idf * super::UNKNOWN_TERM_SHARE,
         })
     }
