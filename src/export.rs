@@ -17,6 +17,7 @@ pub fn json(kb: &KnowledgeBase) -> serde_json::Value {
         "themes": kb.topics.themes,
         "disclaimer": kb.safety.disclaimer.trim(),
         "reviewed": kb.reviewed(),
+        "reviewers": kb.reviewers(),
     })
 }
 
@@ -46,7 +47,9 @@ fn entry_json(kb: &KnowledgeBase, entry: &Entry) -> serde_json::Value {
         "conflict": entry.conflict.as_deref().map(str::trim),
         "sources": sources,
         "related": entry.related,
+        "help_now": entry.help_now.then(|| kb.safety.help_now.trim()),
         "reviewed": entry.reviewed,
+        "reviewer": entry.reviewer,
     })
 }
 
@@ -71,6 +74,9 @@ pub fn markdown(kb: &KnowledgeBase) -> String {
             if let Some(conflict) = &entry.conflict {
                 writeln!(out, "**Where the sources disagree:** {}\n", conflict.trim()).ok();
             }
+            if entry.help_now {
+                writeln!(out, "{}\n", kb.safety.help_now.trim()).ok();
+            }
             let cited: Vec<String> = entry
                 .sources
                 .iter()
@@ -87,8 +93,8 @@ pub fn markdown(kb: &KnowledgeBase) -> String {
             writeln!(out, "*Sources:* {}  ", cited.join("; ")).ok();
             writeln!(
                 out,
-                "*Reviewed:* {} · *id:* `{}`\n",
-                entry.reviewed, entry.id
+                "*Reviewed:* {} by {} · *id:* `{}`\n",
+                entry.reviewed, entry.reviewer, entry.id
             )
             .ok();
         }

@@ -48,6 +48,9 @@ pub fn text(reply: &Reply<'_>) -> String {
             )
             .ok();
         }
+        if let Some(help_now) = reply.help_now {
+            writeln!(out, "\n{}", plain(help_now)).ok();
+        }
         writeln!(out, "\nSources:").ok();
         for (source, sections) in reply.sources_by_article() {
             write!(out, "  - {}, {}", source.title, source.publisher).ok();
@@ -59,7 +62,12 @@ pub fn text(reply: &Reply<'_>) -> String {
             }
             out.push('\n');
         }
-        writeln!(out, "Last reviewed: {}", entry.reviewed).ok();
+        writeln!(
+            out,
+            "Last reviewed: {} ({})",
+            entry.reviewed, entry.reviewer
+        )
+        .ok();
         if !reply.related.is_empty() {
             writeln!(out, "\nRelated topics:").ok();
             for (i, related) in reply.related.iter().enumerate() {

@@ -64,6 +64,8 @@ pub struct Reply<'a> {
     pub sources: Vec<Citation<'a>>,
     /// Entries related to `entry`.
     pub related: Vec<&'a Entry>,
+    /// The shared "get help now" line, when `entry` talks about infection or tissue death.
+    pub help_now: Option<&'a str>,
     pub disclaimer: &'a str,
 }
 
@@ -101,6 +103,9 @@ impl<'a> Reply<'a> {
             message: None,
             sources,
             related,
+            help_now: entry
+                .filter(|e| e.help_now)
+                .map(|_| kb.safety.help_now.trim()),
             disclaimer: &kb.safety.disclaimer,
         }
     }

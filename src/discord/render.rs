@@ -323,7 +323,12 @@ pub fn reply(reply: &Reply<'_>) -> Rendered {
             cards.push(message_card(reply));
         }
         if let Some(entry) = reply.entry {
-            cards.push(entry_card(entry, &reply.sources_by_article(), reply.kind));
+            cards.push(entry_card(
+                entry,
+                reply.help_now,
+                &reply.sources_by_article(),
+                reply.kind,
+            ));
         }
     }
     if cards.is_empty() {
@@ -372,8 +377,20 @@ fn message_card(reply: &Reply<'_>) -> Card {
     info_card(None, &text)
 }
 
-fn entry_card(entry: &Entry, sources: &[(&Source, Vec<&str>)], kind: ReplyKind) -> Card {
+fn entry_card(
+    entry: &Entry,
+    help_now: Option<&str>,
+    sources: &[(&Source, Vec<&str>)],
+    kind: ReplyKind,
+) -> Card {
     let mut fields = Vec::new();
+    if let Some(help_now) = help_now {
+        fields.push(Field {
+            name: "When not to wait".to_string(),
+            value: fit(help_now, limits::FIELD_VALUE).into_owned(),
+            inline: false,
+        });
+    }
     if let Some(conflict) = entry.conflict.as_deref().filter(|c| !c.trim().is_empty()) {
         fields.push(Field {
             name: "Where the sources disagree".to_string(),
@@ -391,7 +408,11 @@ fn entry_card(entry: &Entry, sources: &[(&Source, Vec<&str>)], kind: ReplyKind) 
     if !entry.reviewed.trim().is_empty() {
         fields.push(Field {
             name: "Last reviewed".to_string(),
-            value: fit(&entry.reviewed, limits::FIELD_VALUE).into_owned(),
+            value: fit(
+                &format!("{} ({})", entry.reviewed, entry.reviewer),
+                limits::FIELD_VALUE,
+            )
+            .into_owned(),
             inline: true,
         });
     }
@@ -647,13 +668,14 @@ pub fn about(kb: &KnowledgeBase, cooldown: Duration) -> Rendered {
     let mut fields = vec![Field {
         name: "Knowledge base".to_string(),
         value: format!(
-            "{} entries, last reviewed {}",
+            "{} entries, last reviewed {} by {}",
             kb.entries.len(),
             if kb.reviewed().is_empty() {
                 "(not recorded)"
             } else {
                 kb.reviewed()
-            }
+            },
+            kb.reviewers().join(", ")
         ),
         inline: false,
     }];
@@ -867,6 +889,8 @@ mod tests {
             id: "x".repeat(90),
             title: long("A very long title word ", 30),
             reviewed: "2024-01-01".into(),
+            reviewer: "a test".into(),
+            help_now: false,
             questions: vec![],
             keywords: vec![],
             patterns: vec![],

@@ -189,6 +189,19 @@ impl KnowledgeBase {
             .max()
             .unwrap_or("")
     }
+
+    /// Who reviewed the entries, each role once, in the order first met: `/about` and the
+    /// export name them beside the review date.
+    pub fn reviewers(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for entry in &self.entries {
+            let reviewer = entry.reviewer.trim();
+            if !reviewer.is_empty() && !out.contains(&reviewer) {
+                out.push(reviewer);
+            }
+        }
+        out
+    }
 }
 
 /// A knowledge file: its path relative to the knowledge directory, and its text.

@@ -15,6 +15,14 @@ pub struct Entry {
     pub title: String,
     /// The date the entry was last checked against its sources, shown with the answer.
     pub reviewed: String,
+    /// Who checked it on that date, as a role ("content review 1"): health-information
+    /// standards ask that a reader can see not only when but by whom an answer was reviewed.
+    pub reviewer: String,
+    /// Whether the shared "get help now" line (`help_now` in `safety.toml`) follows the answer:
+    /// set on every entry that talks about infection, ulcers or tissue death, so the signs that
+    /// cannot wait are named in one wording wherever they come up.
+    #[serde(default)]
+    pub help_now: bool,
     /// Ways users phrase this question; the matcher compares messages against each one.
     #[serde(default)]
     pub questions: Vec<String>,
@@ -78,6 +86,9 @@ pub struct SafetyConfig {
     pub urgent: SafetyRule,
     pub crisis: SafetyRule,
     pub dosing: SafetyRule,
+    /// The signs that need help now (spreading redness, fever, a finger or sore turning dark,
+    /// black, cold or numb), shown after every entry marked `help_now`.
+    pub help_now: String,
     /// Said when nothing in the base matches.
     pub no_match: String,
     /// Said before the choices when a message could mean two or three entries.

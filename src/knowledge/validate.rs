@@ -19,6 +19,10 @@ pub const MAX_ANSWER_CHARS: usize = 1_500;
 pub const MAX_TITLE_CHARS: usize = 256;
 /// A conflict note shares an embed field (1,024 characters) with nothing else.
 pub const MAX_CONFLICT_CHARS: usize = 1_000;
+/// What a reader sees of one entry, its answer and conflict note together, stays within this:
+/// the clinical content review found longer answers hard to read on a phone, and asked that a
+/// topic needing more be split or point to a related entry.
+pub const MAX_READING_CHARS: usize = 900;
 
 /// The parsed files, before cross-checks.
 pub(super) struct Parts {
@@ -258,6 +262,22 @@ fn check_entries(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 ));
             }
         }
+        let conflict_len = entry
+            .conflict
+            .as_deref()
+            .map_or(0, |c| c.trim().chars().count());
+        if answer_len + conflict_len > MAX_READING_CHARS {
+            report(format!(
+                "answer and conflict note are {} characters together; keep them within {MAX_READING_CHARS} (split the topic, or point to a related entry)",
+                answer_len + conflict_len
+            ));
+        }
+        if entry.reviewer.trim().is_empty() {
+            report(
+                "has an empty reviewer; name who reviewed it, as a role (\"content review 1\")"
+                    .into(),
+            );
+        }
         if !is_iso_date(&entry.reviewed) {
             report(format!(
                 "reviewed '{}' is not a date like 2026-11-21",
@@ -314,6 +334,7 @@ fn check_safety(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     let safety = &kb.safety;
     for (name, text) in [
         ("disclaimer", &safety.disclaimer),
+        ("help_now", &safety.help_now),
         ("no_match", &safety.no_match),
         ("clarify", &safety.clarify),
         ("urgent.text", &safety.urgent.text),
