@@ -4,6 +4,7 @@
 
 pub mod lexicon;
 pub mod normalize;
+pub mod sentences;
 pub mod spelling;
 pub mod stem;
 

@@ -1,0 +1,121 @@
+//! Cutting a message into its sentences, before normalisation throws the punctuation away.
+//!
+//! Patients write stories: the red flag, or the question, is one sentence among many. Both the
+//! safety layer (a red flag is a combination of concepts *within one sentence*) and the matcher
+//! (the asking sentence decides what is asked) need the sentences, so they are cut here, once.
+//!
+//! The cut is deliberately simple and predictable: at `.`, `!`, `?`, `;` and line breaks, but
+//! not inside a number ("38.9", "2.5 mg") or after a one-letter initial or a common abbreviation
+//! ("Dr. Smith", "e.g."), which would otherwise split a sentence in two.
+
+/// One sentence of a message: its text as typed, without the closing punctuation, and whether
+/// it ended with a question mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence<'a> {
+    pub text: &'a str,
+    pub question_mark: bool,
+}
+
+/// Abbreviations after which a full stop does not end a sentence (lowercase, without the dot).
+const ABBREVIATIONS: &[&str] = &[
+    "dr", "mr", "mrs", "ms", "prof", "eg", "e.g", "ie", "i.e", "etc", "vs", "approx", "st", "no",
+];
+
+/// The sentences of `message`, in order; empty pieces are dropped.
+pub fn split(message: &str) -> Vec<Sentence<'_>> {
+    let mut out = Vec::new();
+    let bytes = message.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let ends = match b {
+            b'!' | b'?' | b';' | b'\n' => true,
+            b'.' => !inside_number(bytes, i) && !after_abbreviation(&message[start..i]),
+            _ => false,
+        };
+        if ends {
+            // A run of closing marks ("?!", "...") ends one sentence.
+            let mut end = i;
+            let mut question_mark = false;
+            while end < bytes.len() && matches!(bytes[end], b'!' | b'?' | b'.' | b';' | b'\n') {
+                question_mark |= bytes[end] == b'?';
+                end += 1;
+            }
+            push(&mut out, &message[start..i], question_mark);
+            start = end;
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    push(&mut out, &message[start..], false);
+    out
+}
+
+fn push<'a>(out: &mut Vec<Sentence<'a>>, text: &'a str, question_mark: bool) {
+    let text = text.trim();
+    if text.chars().any(char::is_alphanumeric) {
+        out.push(Sentence {
+            text,
+            question_mark,
+        });
+    }
+}
+
+/// A dot between two digits is a decimal point, not the end of a sentence.
+fn inside_number(bytes: &[u8], i: usize) -> bool {
+    i > 0 && bytes[i - 1].is_ascii_digit() && bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit())
+}
+
+/// Whether the text before a full stop ends with an abbreviation or a one-letter initial.
+fn after_abbreviation(before: &str) -> bool {
+    let last = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
+    let last = last.to_lowercase();
+    (last.chars().count() == 1 && last.chars().all(char::is_alphabetic))
+        || ABBREVIATIONS.contains(&last.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(message: &str) -> Vec<&str> {
+        split(message).into_iter().map(|s| s.text).collect()
+    }
+
+    #[test]
+    fn cuts_at_closing_marks_and_line_breaks() {
+        assert_eq!(
+            texts("I have lumps. They hurt!\nWhat can be done?? thanks"),
+            ["I have lumps", "They hurt", "What can be done", "thanks"]
+        );
+    }
+
+    #[test]
+    fn remembers_which_sentences_ask() {
+        let sentences = split("My mum has scleroderma. Is it serious?");
+        assert!(!sentences[0].question_mark);
+        assert!(sentences[1].question_mark);
+    }
+
+    #[test]
+    fn keeps_numbers_and_abbreviations_whole() {
+        assert_eq!(
+            texts("Dr. Smith said my temp of 38.9 is high, e.g. an infection. Now what"),
+            [
+                "Dr. Smith said my temp of 38.9 is high, e.g. an infection",
+                "Now what"
+            ]
+        );
+    }
+
+    #[test]
+    fn drops_empty_pieces() {
+        assert_eq!(texts("...?! ok ;; "), ["ok"]);
+        assert!(split("").is_empty());
+    }
+}
