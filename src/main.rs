@@ -227,6 +227,15 @@ fn check(knowledge: Option<&Path>) -> Result<ExitCode> {
     match load(knowledge).map(Bot::new) {
         Ok(Ok(bot)) => {
             let kb = bot.knowledge();
+            let editorial = kb.editorial_problems();
+            if !editorial.is_empty() {
+                eprintln!("the knowledge base has {} problems:", editorial.len());
+                for problem in &editorial {
+                    eprintln!("  {problem}");
+                }
+                eprintln!("Fix them and run `calcibot check` again.");
+                return Ok(ExitCode::FAILURE);
+            }
             println!(
                 "ok: {} ({} entries, {} sources, reviewed {})",
                 kb.origin,

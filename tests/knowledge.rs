@@ -157,6 +157,43 @@ fn check_catches_empty_and_overlong_answers() {
     assert!(text.contains("keep it under 1500"), "{text}");
 }
 
+/// The clinical content review's limit: a reader sees at most 900 characters of answer and
+/// conflict note together. The built-in base keeps to it, and `check` names an entry that
+/// does not (while the bot still loads it, so a curator can try a draft).
+#[test]
+fn answers_with_their_conflict_notes_stay_within_900_characters() {
+    let kb = KnowledgeBase::builtin().expect("valid base");
+    for entry in &kb.entries {
+        let len = entry.answer.trim().chars().count()
+            + entry
+                .conflict
+                .as_deref()
+                .map_or(0, |c| c.trim().chars().count());
+        assert!(len <= 900, "{} is {len} characters", entry.id);
+    }
+    assert!(kb.editorial_problems().is_empty());
+
+    let dir = copy_of_knowledge();
+    let d = dir.path();
+    let path = d.join("entries/outlook.toml");
+    let original = std::fs::read_to_string(&path).expect("read");
+    let start = original.find("answer = \"\"\"").expect("an answer");
+    let padded = format!(
+        "{}answer = \"\"\"\n{}{}",
+        &original[..start],
+        "A sentence that pads the answer. ".repeat(30),
+        &original[start + 12..]
+    );
+    std::fs::write(&path, padded).expect("write");
+    let (ok, text) = check(d);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("entries/outlook.toml [prognosis]") && text.contains("within 900"),
+        "{text}"
+    );
+    KnowledgeBase::load(d).expect("an overlong draft still loads");
+}
+
 #[test]
 fn check_reports_broken_toml_and_missing_files() {
     let dir = copy_of_knowledge();

@@ -149,6 +149,12 @@ impl KnowledgeBase {
         }
     }
 
+    /// Problems with the base's editorial limits (reading length), which `calcibot check`
+    /// reports but which do not stop the base from loading.
+    pub fn editorial_problems(&self) -> Vec<Problem> {
+        validate::editorial(self)
+    }
+
     pub fn entry(&self, id: &str) -> Option<&Entry> {
         self.by_id.get(id).map(|&i| &self.entries[i])
     }

@@ -212,6 +212,30 @@ fn check_sources(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     }
 }
 
+/// Editorial limits that `calcibot check` holds the base to but that do not stop a bot from
+/// loading it: a curator's draft of 950 characters can still be tried in the chat.
+pub(super) fn editorial(kb: &KnowledgeBase) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for entry in &kb.entries {
+        let answer_len = entry.answer.trim().chars().count();
+        let conflict_len = entry
+            .conflict
+            .as_deref()
+            .map_or(0, |c| c.trim().chars().count());
+        if answer_len + conflict_len > MAX_READING_CHARS {
+            problems.push(problem(
+                &entry.file,
+                Some(&entry.id),
+                format!(
+                    "answer and conflict note are {} characters together; keep them within {MAX_READING_CHARS} (split the topic, or point to a related entry)",
+                    answer_len + conflict_len
+                ),
+            ));
+        }
+    }
+    problems
+}
+
 fn check_entries(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     let ids: HashMap<&str, usize> = kb.entries.iter().fold(HashMap::new(), |mut counts, e| {
         *counts.entry(e.id.as_str()).or_default() += 1;
@@ -261,16 +285,6 @@ fn check_entries(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                     "conflict note is longer than {MAX_CONFLICT_CHARS} characters"
                 ));
             }
-        }
-        let conflict_len = entry
-            .conflict
-            .as_deref()
-            .map_or(0, |c| c.trim().chars().count());
-        if answer_len + conflict_len > MAX_READING_CHARS {
-            report(format!(
-                "answer and conflict note are {} characters together; keep them within {MAX_READING_CHARS} (split the topic, or point to a related entry)",
-                answer_len + conflict_len
-            ));
         }
         if entry.reviewer.trim().is_empty() {
             report(
