@@ -67,6 +67,12 @@ pub struct Reply<'a> {
     /// The shared "get help now" line, when `entry` talks about infection or tissue death.
     pub help_now: Option<&'a str>,
     pub disclaimer: &'a str,
+    /// The language the bot's own words are in (a code such as "en" or "fr"): safety texts
+    /// and the language note follow the writer's language; answers are in English.
+    pub language: &'a str,
+    /// For a message in another language: a short note, in that language where the bot has
+    /// one, that it answers in English.
+    pub language_note: Option<&'a str>,
 }
 
 impl<'a> Reply<'a> {
@@ -107,6 +113,8 @@ impl<'a> Reply<'a> {
                 .filter(|e| e.help_now)
                 .map(|_| kb.safety.help_now.trim()),
             disclaimer: &kb.safety.disclaimer,
+            language: "en",
+            language_note: None,
         }
     }
 
