@@ -7,7 +7,7 @@ use crate::knowledge::{Entry, KnowledgeBase};
 use crate::language::{Analysis, Analyzer};
 use crate::matcher::{Decision, Matcher, Ranked};
 use crate::reply::{Reply, ReplyKind};
-use crate::safety::{Flags, Safety};
+use crate::safety::{Explanation, Safety, Verdict};
 use crate::scope::Scope;
 use crate::smalltalk::Smalltalk;
 
@@ -20,6 +20,8 @@ pub enum BotError {
         "a pattern in the knowledge base does not compile: {0}\nRun `calcibot check` to find it."
     )]
     Pattern(#[from] crate::patterns::Error),
+    #[error("{0}\nRun `calcibot check` to find it.")]
+    Safety(#[from] crate::safety::SafetyError),
 }
 
 #[derive(Debug)]
@@ -36,7 +38,7 @@ impl Bot {
     pub fn new(kb: KnowledgeBase) -> Result<Bot, BotError> {
         let analyzer = Analyzer::new(&kb);
         let matcher = Matcher::new(&kb, &analyzer)?;
-        let safety = Safety::new(&kb.safety)?;
+        let safety = Safety::new(&kb)?;
         let smalltalk = Smalltalk::new(&kb.smalltalk)?;
         let scope = Scope::new(&kb.outside)?;
         Ok(Bot {
@@ -64,9 +66,16 @@ impl Bot {
     /// The reply to one message. Front ends validate or cut the message first (`question`).
     pub fn ask(&self, message: &str) -> Reply<'_> {
         let analysis = self.analyzer.analyze(message);
-        let flags = self.safety.check(&analysis);
-        tracing::debug!(?flags, terms = ?analysis.terms, "analysed message");
-        self.compose(&analysis, flags)
+        let verdict = self.safety.check(message, &analysis);
+        tracing::debug!(?verdict, terms = ?analysis.terms, "analysed message");
+        self.compose(&analysis, verdict)
+    }
+
+    /// What the safety layer read in `message`: its language, and the concepts found in each
+    /// sentence, negated or not, and the rules they fired (for `ask --explain`).
+    pub fn explain(&self, message: &str) -> Explanation {
+        let analysis = self.analyzer.analyze(message);
+        self.safety.explain(message, &analysis)
     }
 
     /// The reply showing one entry, as when a user picks a topic or a button.
@@ -75,11 +84,17 @@ impl Bot {
         Some(Reply::new(&self.kb, ReplyKind::Answer, Some(entry), 1.0))
     }
 
-    fn compose(&self, analysis: &Analysis, flags: Flags) -> Reply<'_> {
+    fn compose(&self, analysis: &Analysis, verdict: Verdict) -> Reply<'_> {
         let kb = &self.kb;
+        let flags = verdict.flags;
+        let texts = crate::safety::texts(kb, verdict.language);
         if flags.crisis {
+            // The crisis text alone, in the writer's language, with its own footer instead of
+            // the medical disclaimer, whatever else the message asked.
             let mut reply = Reply::new(kb, ReplyKind::Crisis, None, 0.0);
-            reply.alert = Some(&kb.safety.crisis.text);
+            reply.alert = Some(texts.crisis);
+            reply.disclaimer = texts.crisis_footer;
+            reply.language = texts.code;
             return reply;
         }
         if !flags.urgent && !flags.dosing {
@@ -110,11 +125,13 @@ impl Bot {
             None => self.matched(analysis, flags.urgent),
         };
         if flags.urgent {
-            reply.alert = Some(&kb.safety.urgent.text);
+            reply.alert = Some(texts.urgent);
         }
         if flags.dosing {
-            reply.dosing = Some(&kb.safety.dosing.text);
+            reply.dosing = Some(texts.dosing);
         }
+        reply.language = texts.code;
+        reply.language_note = crate::safety::note_text(kb, verdict.note);
         reply
     }
 

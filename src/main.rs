@@ -189,7 +189,8 @@ fn serve(knowledge: Option<&Path>) -> Result<ExitCode> {
 /// add the right phrasing or keyword.
 fn explain_reply(bot: &Bot, question: &str) -> String {
     let analysis = bot.analyzer().analyze(question);
-    let mut out = format!(
+    let mut out = format!("{}", bot.explain(question));
+    out += &format!(
         "normalised: {}\nspelled:    {}\nrewritten:  {}\nterms:      {}\n",
         analysis.normalized,
         analysis.spelled,

@@ -21,6 +21,10 @@ pub fn text(reply: &Reply<'_>) -> String {
         writeln!(out, "[{label}] {}", plain(alert)).ok();
         out.push('\n');
     }
+    if let Some(note) = reply.language_note.filter(|_| reply.kind != ReplyKind::Crisis) {
+        writeln!(out, "[LANGUAGE] {}", plain(note)).ok();
+        out.push('\n');
+    }
     if let Some(dosing) = reply.dosing {
         writeln!(out, "[ABOUT YOUR MEDICINE] {}", plain(dosing)).ok();
         out.push('\n');
@@ -81,7 +85,8 @@ pub fn text(reply: &Reply<'_>) -> String {
 }
 
 /// The reply as the CLI's JSON object:
-/// `{"kind", "entry", "candidates", "score", "flags", "text"}`.
+/// `{"kind", "entry", "candidates", "score", "flags", "lang", "text"}`; `lang` is the language
+/// of the bot's own words (safety texts and the language note).
 pub fn json(reply: &Reply<'_>) -> serde_json::Value {
     json!({
         "kind": reply.kind.as_str(),
@@ -89,6 +94,7 @@ pub fn json(reply: &Reply<'_>) -> serde_json::Value {
         "candidates": reply.candidates.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
         "score": (f64::from(reply.score) * 1000.0).round() / 1000.0,
         "flags": reply.flags(),
+        "lang": reply.language,
         "text": text(reply),
     })
 }

@@ -311,6 +311,14 @@ pub fn reply(reply: &Reply<'_>) -> Rendered {
     }
     // Crisis advice stands alone: nothing medical, no buttons, only the disclaimer.
     if !crisis {
+        // Written in another language: say first, in it, that the answers are in English.
+        if let Some(note) = reply.language_note {
+            cards.push(Card {
+                description: Some(fit(note, limits::DESCRIPTION).into_owned()),
+                colour: INFO_COLOUR,
+                ..Card::default()
+            });
+        }
         if let Some(dosing) = reply.dosing {
             // The notice opens with its own bold heading, so the card needs no title.
             cards.push(Card {

@@ -4,6 +4,7 @@
 //! small talk. It is data, reviewed like code, and it is validated as a whole before the bot
 //! answers anything, so a broken base stops start-up instead of producing a wrong reply later.
 
+pub mod languages;
 mod model;
 mod validate;
 
@@ -79,6 +80,8 @@ pub struct KnowledgeBase {
     /// Kinds of questions the sources do not cover.
     pub outside: Vec<Outside>,
     pub topics: Topics,
+    /// The languages the safety layer reads (`languages/*.toml`), English first.
+    pub languages: Vec<languages::Language>,
     /// Where it was loaded from: a directory, or [`BUILTIN_NAME`].
     pub origin: String,
     by_id: HashMap<String, usize>,
@@ -138,6 +141,7 @@ impl KnowledgeBase {
             smalltalk: p.smalltalk,
             outside: p.outside,
             topics: p.topics,
+            languages: p.languages,
             origin,
         });
         if let Some(kb) = &kb {

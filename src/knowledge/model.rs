@@ -99,6 +99,24 @@ pub struct SafetyConfig {
     /// Named alternations that patterns use as `{name}` (e.g. every word for a medicine).
     #[serde(default)]
     pub sets: std::collections::BTreeMap<String, String>,
+    /// Ends a crisis reply instead of the medical disclaimer: a crisis reply carries nothing
+    /// medical, and "this is not medical advice" reads coldly under it.
+    pub crisis_footer: String,
+    /// Told to a writer in a language the bot has no note for: it answers in English.
+    pub language_note: String,
+    /// The concepts red flags are made of; each language says which words stand for them.
+    #[serde(default)]
+    pub concepts: std::collections::BTreeMap<String, super::languages::Concept>,
+    /// Red flags as combinations of concepts within one sentence.
+    #[serde(default)]
+    pub rules: Vec<super::languages::ConceptRule>,
+    /// How many words after a negation ("no", "without") it still negates (NegEx uses 5).
+    #[serde(default = "negation_window")]
+    pub negation_window: usize,
+}
+
+fn negation_window() -> usize {
+    5
 }
 
 /// One kind of red flag: the message to show and the patterns that raise it.

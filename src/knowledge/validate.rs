@@ -33,6 +33,7 @@ pub(super) struct Parts {
     pub smalltalk: Vec<Smalltalk>,
     pub outside: Vec<Outside>,
     pub topics: Topics,
+    pub languages: Vec<super::languages::Language>,
 }
 
 #[derive(Deserialize)]
@@ -140,6 +141,29 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
             }
         }
     }
+    let mut languages = Vec::new();
+    for (name, text) in files {
+        let Some(code) = name
+            .strip_prefix("languages/")
+            .and_then(|n| n.strip_suffix(".toml"))
+        else {
+            continue;
+        };
+        if let Some(language) =
+            toml_of::<super::languages::Language>(name, Some(text), &mut problems)
+        {
+            if language.code != code {
+                problems.push(problem(
+                    name,
+                    Some(&language.code),
+                    format!("code '{}' differs from the file name", language.code),
+                ));
+            }
+            languages.push(language);
+        }
+    }
+    // English first: it is the bot's own language and the fallback for every other.
+    languages.sort_by_key(|l| (l.code != "en", l.code.clone()));
     if entry_files == 0 {
         problems.push(problem(
             "entries/",
@@ -164,6 +188,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
             smalltalk: smalltalk.smalltalk,
             outside: scope.outside,
             topics,
+            languages,
         }),
         _ => None,
     };
@@ -176,6 +201,7 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
     check_sources(kb, &mut problems);
     check_entries(kb, &mut problems);
     check_safety(kb, &mut problems);
+    super::languages::check(kb, &mut problems);
     check_lexicon(kb, &mut problems);
     check_smalltalk(kb, &mut problems);
     check_scope(kb, &mut problems);
@@ -354,6 +380,8 @@ fn check_safety(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         ("urgent.text", &safety.urgent.text),
         ("crisis.text", &safety.crisis.text),
         ("dosing.text", &safety.dosing.text),
+        ("crisis_footer", &safety.crisis_footer),
+        ("language_note", &safety.language_note),
     ] {
         if text.trim().is_empty() {
             problems.push(problem("safety.toml", Some(name), "is empty"));
@@ -364,8 +392,13 @@ fn check_safety(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         ("crisis", &safety.crisis),
         ("dosing", &safety.dosing),
     ] {
-        if rule.patterns.is_empty() {
-            problems.push(problem("safety.toml", Some(name), "has no patterns"));
+        let by_concepts = safety.rules.iter().any(|r| r.flag.as_str() == name);
+        if rule.patterns.is_empty() && !by_concepts {
+            problems.push(problem(
+                "safety.toml",
+                Some(name),
+                "has neither patterns nor [[rules]]",
+            ));
         }
         for pattern in rule.patterns.iter().chain(&rule.unless) {
             let expanded = crate::patterns::expand(pattern, &safety.sets);

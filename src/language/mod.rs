@@ -2,6 +2,7 @@
 //! correction, the lexicon and stemming, done once per message and shared by the safety layer
 //! and the matcher so that both read the same thing.
 
+pub mod detect;
 pub mod lexicon;
 pub mod normalize;
 pub mod sentences;
