@@ -16,6 +16,20 @@ fn is_apostrophe(c: char) -> bool {
     )
 }
 
+/// Letters that NFKD does not split into a base letter and an accent, written as people type
+/// them without the accent ("gorączka" with "l" for "ł", "Strasse" for "Straße").
+fn fold(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ł' | 'Ł' => "l",
+        'ß' | 'ẞ' => "ss",
+        'đ' | 'Đ' => "d",
+        'ø' | 'Ø' => "o",
+        'æ' | 'Æ' => "ae",
+        'œ' | 'Œ' => "oe",
+        _ => return None,
+    })
+}
+
 /// The normalised form of `text` (see the module docs).
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -29,7 +43,10 @@ pub fn normalize(text: &str) -> String {
                 out.push(' ');
             }
             pending_space = false;
-            out.extend(c.to_lowercase());
+            match fold(c) {
+                Some(folded) => out.push_str(folded),
+                None => out.extend(c.to_lowercase()),
+            }
         } else {
             pending_space = true;
         }
@@ -79,6 +96,7 @@ mod tests {
         assert_eq!(normalize("hello? 👋"), "hello");
         assert_eq!(normalize("10.8 mg/dL"), "10 8 mg dl");
         assert_eq!(normalize(""), "");
+        assert_eq!(normalize("Gorączka, Straße"), "goraczka strasse");
         assert_eq!(normalize("!!!"), "");
     }
 
