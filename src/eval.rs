@@ -291,6 +291,33 @@ impl Report {
                 .ok();
             }
         }
+        let wrong_language: Vec<&Outcome> = self
+            .outcomes
+            .iter()
+            .filter(|o| {
+                matches!(o.case.expect.as_str(), "urgent" | "crisis" | "dosing")
+                    && o.case.lang.as_deref().is_some_and(|l| l != o.language)
+            })
+            .collect();
+        if !wrong_language.is_empty() {
+            writeln!(
+                out,
+                "\nsafety replies not in the writer's language ({}):",
+                wrong_language.len()
+            )
+            .ok();
+            for o in wrong_language {
+                writeln!(
+                    out,
+                    "  line {}: {} written, {} replied: {}",
+                    o.case.line,
+                    o.case.lang.as_deref().unwrap_or("?"),
+                    o.language,
+                    o.case.question
+                )
+                .ok();
+            }
+        }
         let (urgent, urgent_total) = self.label("urgent");
         let (crisis, crisis_total) = self.label("crisis");
         writeln!(out).ok();

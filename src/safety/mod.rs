@@ -270,7 +270,7 @@ impl Safety {
             .detector
             .detect(message, analysis.normalized.split(' ').filter(|w| !w.is_empty()));
         let english = 1u32 << self.english;
-        let (allowed, language, note) = match detected {
+        let (allowed, mut language, note) = match detected {
             Detected::Known { index, sure: true } => (
                 english | (1 << index),
                 index,
@@ -322,6 +322,28 @@ impl Safety {
                 kind: Kind::Concept(c as u16),
                 language: self.english as u8,
             }));
+        }
+        // Negation words are read in the writer's language only: "no peito" is Portuguese for
+        // "in the chest", not an English "no".
+        if let Detected::Known { index, sure: true } = detected {
+            hits.retain(|h| {
+                !matches!(h.kind, Kind::NegateBefore | Kind::NegateAfter | Kind::Stop)
+                    || h.language as usize == index
+            });
+        }
+        // Too short to tell ("Je veux mourir."): the language whose concept words were found
+        // is the best evidence of the writer's language.
+        if !matches!(detected, Detected::Known { sure: true, .. }) {
+            let mut votes = [0u32; 32];
+            for hit in &hits {
+                if matches!(hit.kind, Kind::Concept(_)) {
+                    votes[hit.language as usize % 32] += 1;
+                }
+            }
+            let best = (0..votes.len()).max_by_key(|&i| (votes[i], i == language));
+            if let Some(best) = best.filter(|&b| votes[b] > 0 && b < self.codes.len()) {
+                language = best;
+            }
         }
         hits.sort_unstable();
         hits.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.kind == b.kind);
