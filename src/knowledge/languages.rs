@@ -66,6 +66,10 @@ pub struct Negation {
     pub after: Vec<String>,
     #[serde(default)]
     pub stop: Vec<String>,
+    /// Phrases that hold a negation word but negate nothing ("can't stop vomiting", "no para
+    /// de", "nie mogę złapać oddechu"): NegEx's pseudo-negations.
+    #[serde(default)]
+    pub pseudo: Vec<String>,
 }
 
 /// A phrase that takes the alarm out of a concept: "dying to know" is not dying.
@@ -295,6 +299,9 @@ fn check_language(kb: &KnowledgeBase, language: &Language, problems: &mut Vec<Pr
         check_terms("negation.after", &language.negation.after, &mut push);
     }
     check_terms("negation.stop", &language.negation.stop, &mut push);
+    if !language.negation.pseudo.is_empty() {
+        check_terms("negation.pseudo", &language.negation.pseudo, &mut push);
+    }
     for (i, exclusion) in language.exclusions.iter().enumerate() {
         let item = format!("exclusions[{i}]");
         check_terms(&item, &exclusion.phrases, &mut push);

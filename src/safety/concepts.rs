@@ -20,6 +20,8 @@ pub enum Kind {
     NegateAfter,
     /// Ends a negation's reach ("but").
     Stop,
+    /// Holds a negation word that negates nothing ("can't stop vomiting").
+    Pseudo,
     /// A figure of speech or other sense, by exclusion index.
     Exclusion(u16),
 }

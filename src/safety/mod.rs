@@ -217,6 +217,9 @@ impl Safety {
             for term in &language.negation.stop {
                 builder.add(term, Kind::Stop, l);
             }
+            for term in &language.negation.pseudo {
+                builder.add(term, Kind::Pseudo, l);
+            }
             for exclusion in &language.exclusions {
                 let id = exclusions.len() as u16;
                 exclusions.push(Exclusion {
@@ -271,8 +274,15 @@ impl Safety {
             .detect(message, analysis.normalized.split(' ').filter(|w| !w.is_empty()));
         let english = 1u32 << self.english;
         let (allowed, mut language, note) = match detected {
+            // Sure it is English: English words only ("male" is Italian for pain). Sure it is
+            // another language: every language's words, since neighbours (Spanish and Italian)
+            // are easily taken for each other.
             Detected::Known { index, sure: true } => (
-                english | (1 << index),
+                if index == self.english {
+                    english
+                } else {
+                    u32::MAX
+                },
                 index,
                 if index == self.english {
                     Note::None
@@ -327,8 +337,22 @@ impl Safety {
         // "in the chest", not an English "no".
         if let Detected::Known { index, sure: true } = detected {
             hits.retain(|h| {
-                !matches!(h.kind, Kind::NegateBefore | Kind::NegateAfter | Kind::Stop)
-                    || h.language as usize == index
+                !matches!(
+                    h.kind,
+                    Kind::NegateBefore | Kind::NegateAfter | Kind::Stop | Kind::Pseudo
+                ) || h.language as usize == index
+            });
+        }
+        // A negation word inside a pseudo-negation ("no para de vomitar") negates nothing.
+        let pseudo: Vec<(u32, u32)> = hits
+            .iter()
+            .filter(|h| h.kind == Kind::Pseudo)
+            .map(|h| (h.start, h.end))
+            .collect();
+        if !pseudo.is_empty() {
+            hits.retain(|h| {
+                !matches!(h.kind, Kind::NegateBefore | Kind::NegateAfter)
+                    || !pseudo.iter().any(|&(s, e)| h.start < e && s < h.end)
             });
         }
         // Too short to tell ("Je veux mourir."): the language whose concept words were found
@@ -340,9 +364,15 @@ impl Safety {
                     votes[hit.language as usize % 32] += 1;
                 }
             }
-            let best = (0..votes.len()).max_by_key(|&i| (votes[i], i == language));
-            if let Some(best) = best.filter(|&b| votes[b] > 0 && b < self.codes.len()) {
+            // English words (medicine names) are shared by every language: another
+            // language's words, where there are as many, say more.
+            let others = (0..self.codes.len())
+                .filter(|&i| i != self.english && votes[i] > 0 && votes[i] >= votes[self.english])
+                .max_by_key(|&i| (votes[i], i == language));
+            if let Some(best) = others {
                 language = best;
+            } else if votes[self.english] > 0 && matches!(detected, Detected::Unknown) {
+                language = self.english;
             }
         }
         hits.sort_unstable();
