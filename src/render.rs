@@ -21,7 +21,10 @@ pub fn text(reply: &Reply<'_>) -> String {
         writeln!(out, "[{label}] {}", plain(alert)).ok();
         out.push('\n');
     }
-    if let Some(note) = reply.language_note.filter(|_| reply.kind != ReplyKind::Crisis) {
+    if let Some(note) = reply
+        .language_note
+        .filter(|_| reply.kind != ReplyKind::Crisis)
+    {
         writeln!(out, "[LANGUAGE] {}", plain(note)).ok();
         out.push('\n');
     }

@@ -171,16 +171,44 @@ pub fn expand_variants(term: &str) -> Vec<String> {
     out
 }
 
-/// A term as it is matched: normalised words, and whether the last word may go on.
-pub fn prepared_terms(term: &str) -> Vec<(String, bool)> {
+/// A term as it is matched, in normalised words: `first`, then each of `rest` (each begins
+/// with a space) right after the word a `*` let go on; `open` when the last word may go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub first: String,
+    pub rest: Vec<String>,
+    pub open: bool,
+}
+
+/// A term as it is matched: `{a,b}` spelled out, each variant cut at its `*`s and normalised.
+/// A `*` ends a word ("confundid* con" meets "confundida con"); `None` for a variant with a
+/// `*` inside a word or nothing to match.
+pub fn prepared_terms(term: &str) -> Vec<Option<Prepared>> {
     expand_variants(term)
         .into_iter()
-        .map(|t| {
-            let t = t.trim();
-            let open = t.ends_with('*');
-            (normalize::normalize(t.trim_end_matches('*')), open)
+        .map(|variant| {
+            let variant = variant.trim();
+            let open = variant.ends_with('*');
+            let pieces: Vec<&str> = variant.trim_end_matches('*').split('*').collect();
+            let mut parts = Vec::with_capacity(pieces.len());
+            for (i, piece) in pieces.iter().enumerate() {
+                if i > 0 && !piece.starts_with(char::is_whitespace) {
+                    return None;
+                }
+                let normalized = normalize::normalize(piece);
+                if normalized.is_empty() {
+                    return None;
+                }
+                parts.push(normalized);
+            }
+            let mut parts = parts.into_iter();
+            let first = parts.next()?;
+            Some(Prepared {
+                first,
+                rest: parts.map(|p| format!(" {p}")).collect(),
+                open,
+            })
         })
-        .filter(|(t, _)| !t.is_empty())
         .collect()
 }
 
@@ -197,7 +225,12 @@ pub(super) fn check(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         if rule.all.is_empty() {
             problems.push(problem("safety.toml", &item, "names no concepts".into()));
         }
-        for name in rule.all.iter().chain(&rule.anywhere).flat_map(|a| a.split('|')) {
+        for name in rule
+            .all
+            .iter()
+            .chain(&rule.anywhere)
+            .flat_map(|a| a.split('|'))
+        {
             if !safety.concepts.contains_key(name.trim()) {
                 problems.push(problem(
                     "safety.toml",
@@ -208,16 +241,13 @@ pub(super) fn check(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         }
     }
     for name in safety.concepts.keys() {
-        let used = safety
-            .rules
-            .iter()
-            .any(|r| {
-                r.all
-                    .iter()
-                    .chain(&r.anywhere)
-                    .flat_map(|a| a.split('|'))
-                    .any(|c| c.trim() == name)
-            });
+        let used = safety.rules.iter().any(|r| {
+            r.all
+                .iter()
+                .chain(&r.anywhere)
+                .flat_map(|a| a.split('|'))
+                .any(|c| c.trim() == name)
+        });
         if !used {
             problems.push(problem(
                 "safety.toml",
@@ -266,7 +296,10 @@ fn check_language(kb: &KnowledgeBase, language: &Language, problems: &mut Vec<Pr
             ("texts.note", &t.note),
         ] {
             if text.as_deref().is_none_or(|s| s.trim().is_empty()) {
-                push(name, "is missing or empty; every language needs its own".into());
+                push(
+                    name,
+                    "is missing or empty; every language needs its own".into(),
+                );
             }
         }
         if language.markers.is_empty() {
@@ -280,8 +313,11 @@ fn check_language(kb: &KnowledgeBase, language: &Language, problems: &mut Vec<Pr
         for term in terms {
             if term.matches('{').count() != term.matches('}').count() {
                 push(item, format!("term '{term}' has an unclosed {{"));
-            } else if prepared_terms(term).is_empty() {
-                push(item, format!("term '{term}' has no letters or digits"));
+            } else if prepared_terms(term).iter().any(Option::is_none) {
+                push(
+                    item,
+                    format!("term '{term}' has a part with no letters or digits, or a * inside a word (a * ends a word)"),
+                );
             }
         }
     };
@@ -348,7 +384,20 @@ mod tests {
         );
         assert_eq!(
             prepared_terms("Fièvre*"),
-            [("fievre".to_string(), true)]
+            [Some(Prepared {
+                first: "fievre".into(),
+                rest: vec![],
+                open: true
+            })]
         );
+        assert_eq!(
+            prepared_terms("confundid* con"),
+            [Some(Prepared {
+                first: "confundid".into(),
+                rest: vec![" con".into()],
+                open: false
+            })]
+        );
+        assert_eq!(prepared_terms("ab*cd"), [None]);
     }
 }

@@ -102,7 +102,14 @@ mod tests {
 
     #[test]
     fn counts_the_words_normalize_makes() {
-        for text in ["Don’t squeeze—please", "10.8 mg/dL", "", "!!!", "Calcinósis CUTIS?!", "ｃａｌｃｉｕｍ x"] {
+        for text in [
+            "Don’t squeeze—please",
+            "10.8 mg/dL",
+            "",
+            "!!!",
+            "Calcinósis CUTIS?!",
+            "ｃａｌｃｉｕｍ x",
+        ] {
             assert_eq!(count_words(text), words(text).len(), "{text:?}");
         }
     }

@@ -27,12 +27,14 @@ pub enum Kind {
 }
 
 /// One term as written in one language.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Term {
     kind: Kind,
     language: u8,
     /// The last word may go on ("fever*" meets "feverish").
     open: bool,
+    /// What must follow the word a `*` let go on, for a `*` inside a term ("confundid* con").
+    rest: Vec<String>,
 }
 
 /// A term found in a message: words `start..end`.
@@ -61,12 +63,13 @@ pub struct Builder {
 
 impl Builder {
     pub fn add(&mut self, written: &str, kind: Kind, language: u8) {
-        for (pattern, open) in prepared_terms(written) {
-            let slot = match self.index.get(&pattern) {
+        for prepared in prepared_terms(written).into_iter().flatten() {
+            let slot = match self.index.get(&prepared.first) {
                 Some(&i) => i,
                 None => {
-                    self.index.insert(pattern.clone(), self.patterns.len());
-                    self.patterns.push(pattern);
+                    self.index
+                        .insert(prepared.first.clone(), self.patterns.len());
+                    self.patterns.push(prepared.first);
                     self.terms.push(Vec::new());
                     self.patterns.len() - 1
                 }
@@ -74,12 +77,16 @@ impl Builder {
             let term = Term {
                 kind,
                 language,
-                open,
+                open: prepared.open,
+                rest: prepared.rest,
             };
-            if !self.terms[slot]
-                .iter()
-                .any(|t| t.kind == kind && t.language == language && t.open == open)
-            {
+            let known = self.terms[slot].iter().any(|t| {
+                t.kind == term.kind
+                    && t.language == term.language
+                    && t.open == term.open
+                    && t.rest == term.rest
+            });
+            if !known {
                 self.terms[slot].push(term);
             }
         }
@@ -106,19 +113,25 @@ impl Finder {
             if start > 0 && bytes[start - 1] != b' ' {
                 continue;
             }
-            let closed = end == bytes.len() || bytes[end] == b' ';
             let Ok(first) = starts.binary_search(&(start as u32)) else {
                 continue;
             };
-            // The word the match ends in (the last word may go on when the term is open).
-            let last = match starts.binary_search(&((end - 1) as u32)) {
-                Ok(i) => i,
-                Err(i) => i - 1,
-            };
             for term in &self.terms[m.pattern().as_usize()] {
-                if allowed & (1 << term.language) == 0 || !(closed || term.open) {
+                if allowed & (1 << term.language) == 0 {
                     continue;
                 }
+                let Some(end) = term_end(text, end, &term.rest) else {
+                    continue;
+                };
+                let closed = end == bytes.len() || bytes[end] == b' ';
+                if !(closed || term.open) {
+                    continue;
+                }
+                // The word the match ends in (the last word may go on when the term is open).
+                let last = match starts.binary_search(&((end - 1) as u32)) {
+                    Ok(i) => i,
+                    Err(i) => i - 1,
+                };
                 out.push(Hit {
                     start: first as u32,
                     end: last as u32 + 1,
@@ -128,6 +141,22 @@ impl Finder {
             }
         }
     }
+}
+
+/// Where a term whose first part ends at `end` ends: after each part of `rest`, each found
+/// right after the word a `*` let go on; `None` when a part is not there.
+fn term_end(text: &str, mut end: usize, rest: &[String]) -> Option<usize> {
+    let bytes = text.as_bytes();
+    for part in rest {
+        while end < bytes.len() && bytes[end] != b' ' {
+            end += 1;
+        }
+        if !text[end..].starts_with(part.as_str()) {
+            return None;
+        }
+        end += part.len();
+    }
+    Some(end)
 }
 
 /// The byte offset at which each word of a normalised text begins.
@@ -159,8 +188,19 @@ pub fn temperatures<'a>(words: impl Iterator<Item = &'a str>, out: &mut Vec<u32>
         let decimal = next.len() == 1 && next.bytes().all(|b| b.is_ascii_digit());
         let unit_next = matches!(
             next,
-            "c" | "f" | "degrees" | "degree" | "deg" | "grados" | "grad" | "gradi" | "graus"
-                | "degres" | "stopni" | "stopnie" | "celsius" | "fahrenheit"
+            "c" | "f"
+                | "degrees"
+                | "degree"
+                | "deg"
+                | "grados"
+                | "grad"
+                | "gradi"
+                | "graus"
+                | "degres"
+                | "stopni"
+                | "stopnie"
+                | "celsius"
+                | "fahrenheit"
         );
         let with_unit = matches!(unit, "c" | "f");
         if (celsius || fahrenheit) && (decimal || unit_next || with_unit) {
@@ -197,13 +237,18 @@ mod tests {
         b.add("fever*", Kind::Concept(0), 0);
         b.add("no", Kind::NegateBefore, 0);
         b.add("short of breath", Kind::Concept(1), 0);
+        b.add("confus* by", Kind::Concept(2), 0);
         assert_eq!(
-            hits(b, "not feverish no fever but short of breath nothing"),
+            hits(
+                b,
+                "not feverish no fever but short of breath nothing confused by"
+            ),
             [
                 (1, 2, Kind::Concept(0)),
                 (2, 3, Kind::NegateBefore),
                 (3, 4, Kind::Concept(0)),
                 (5, 8, Kind::Concept(1)),
+                (9, 11, Kind::Concept(2)),
             ]
         );
     }

@@ -143,6 +143,8 @@ struct ConceptRule {
 struct Exclusion {
     cancels: Vec<u16>,
     scope: ExclusionScope,
+    /// Why it is not an alarm, as `safety.toml` says, for `--explain`.
+    why: String,
 }
 
 #[derive(Debug)]
@@ -176,8 +178,12 @@ impl Safety {
                 temperature: c.temperature,
             })
             .collect();
-        let concept_index =
-            |name: &str| -> Option<u16> { concepts.iter().position(|c| c.name == name.trim()).map(|i| i as u16) };
+        let concept_index = |name: &str| -> Option<u16> {
+            concepts
+                .iter()
+                .position(|c| c.name == name.trim())
+                .map(|i| i as u16)
+        };
         let rules = config
             .rules
             .iter()
@@ -229,6 +235,7 @@ impl Safety {
                         .filter_map(|n| concept_index(n))
                         .collect(),
                     scope: exclusion.scope,
+                    why: exclusion.why.clone(),
                 });
                 for phrase in &exclusion.phrases {
                     builder.add(phrase, Kind::Exclusion(id), l);
@@ -246,7 +253,11 @@ impl Safety {
             window: config.negation_window as u32,
             detector: Detector::new(&kb.languages),
             codes: kb.languages.iter().map(|l| l.code.clone()).collect(),
-            english: kb.languages.iter().position(|l| l.code == "en").unwrap_or(0),
+            english: kb
+                .languages
+                .iter()
+                .position(|l| l.code == "en")
+                .unwrap_or(0),
         })
     }
 
@@ -269,9 +280,10 @@ impl Safety {
         analysis: &Analysis,
         mut explain: Option<&mut Explanation>,
     ) -> Verdict {
-        let detected = self
-            .detector
-            .detect(message, analysis.normalized.split(' ').filter(|w| !w.is_empty()));
+        let detected = self.detector.detect(
+            message,
+            analysis.normalized.split(' ').filter(|w| !w.is_empty()),
+        );
         let english = 1u32 << self.english;
         let (allowed, mut language, note) = match detected {
             // Sure it is English: English words only ("male" is Italian for pain). Sure it is
@@ -296,7 +308,11 @@ impl Safety {
         };
 
         // The words of each sentence, as positions in the normalised message.
-        let total = analysis.normalized.split(' ').filter(|w| !w.is_empty()).count() as u32;
+        let total = analysis
+            .normalized
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .count() as u32;
         let mut sentences: Vec<(u32, u32)> = Vec::new();
         let mut at = 0u32;
         for sentence in sentences::split(message) {
@@ -321,7 +337,8 @@ impl Safety {
         // words into English ones.
         if language == self.english && analysis.spelled != analysis.normalized {
             concepts::word_starts(&analysis.spelled, &mut starts);
-            self.finder.find(&analysis.spelled, &starts, allowed, &mut hits);
+            self.finder
+                .find(&analysis.spelled, &starts, allowed, &mut hits);
         }
         if let Some(c) = self.concepts.iter().position(|c| c.temperature) {
             let mut at = Vec::new();
@@ -397,10 +414,10 @@ impl Safety {
                     continue;
                 };
                 let concept = &self.concepts[c as usize];
-                let excluded = self.excluded(hit, c, within);
-                let negated = !excluded
-                    && concept.negatable
-                    && negation::negated(hit, within, self.window);
+                let excluded_by = self.excluded(hit, c, within);
+                let excluded = excluded_by.is_some();
+                let negated =
+                    !excluded && concept.negatable && negation::negated(hit, within, self.window);
                 if !excluded && !negated {
                     live.push((c, hit.start));
                 }
@@ -410,7 +427,7 @@ impl Safety {
                         words: words(&analysis.normalized, hit.start, hit.end),
                         language: self.codes[hit.language as usize].clone(),
                         negated,
-                        excluded,
+                        excluded_by: excluded_by.map(|e| self.exclusions[e].why.clone()),
                     });
                 }
             }
@@ -481,19 +498,20 @@ impl Safety {
         out
     }
 
-    /// Whether an exclusion in the sentence takes `hit` (of concept `c`) away.
-    fn excluded(&self, hit: &Hit, c: u16, sentence: &[Hit]) -> bool {
-        sentence.iter().any(|x| {
+    /// The exclusion in the sentence that takes `hit` (of concept `c`) away, if one does.
+    fn excluded(&self, hit: &Hit, c: u16, sentence: &[Hit]) -> Option<usize> {
+        sentence.iter().find_map(|x| {
             let Kind::Exclusion(e) = x.kind else {
-                return false;
+                return None;
             };
             let exclusion = &self.exclusions[e as usize];
             let cancels = exclusion.cancels.is_empty() || exclusion.cancels.contains(&c);
-            cancels
+            let applies = cancels
                 && match exclusion.scope {
                     ExclusionScope::Sentence => true,
                     ExclusionScope::Phrase => x.start < hit.end && hit.start < x.end,
-                }
+                };
+            applies.then_some(e as usize)
         })
     }
 }
@@ -561,7 +579,8 @@ pub struct ConceptReading {
     /// The language whose words they are.
     pub language: String,
     pub negated: bool,
-    pub excluded: bool,
+    /// Why an exclusion took it away ("figures of speech: ..."), if one did.
+    pub excluded_by: Option<String>,
 }
 
 impl fmt::Display for Explanation {
@@ -570,14 +589,16 @@ impl fmt::Display for Explanation {
         for (i, sentence) in self.sentences.iter().enumerate() {
             writeln!(f, "sentence {}: {}", i + 1, sentence.text)?;
             for c in &sentence.concepts {
-                let state = if c.excluded {
-                    " EXCLUDED (figure of speech or other sense)"
-                } else if c.negated {
-                    " NEGATED"
-                } else {
-                    ""
+                let state = match (&c.excluded_by, c.negated) {
+                    (Some(why), _) => format!(" EXCLUDED ({why})"),
+                    (None, true) => " NEGATED".to_string(),
+                    (None, false) => String::new(),
                 };
-                writeln!(f, "  {} <- \"{}\" [{}]{state}", c.concept, c.words, c.language)?;
+                writeln!(
+                    f,
+                    "  {} <- \"{}\" [{}]{state}",
+                    c.concept, c.words, c.language
+                )?;
             }
             for rule in &sentence.fired {
                 writeln!(f, "  fired: {rule}")?;

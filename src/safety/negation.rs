@@ -12,14 +12,10 @@ use super::concepts::{Hit, Kind};
 pub fn negated(hit: &Hit, hits: &[Hit], window: u32) -> bool {
     hits.iter().any(|n| match n.kind {
         Kind::NegateBefore => {
-            n.end <= hit.start
-                && hit.start - n.end <= window
-                && !stopped(hits, n.end, hit.start)
+            n.end <= hit.start && hit.start - n.end <= window && !stopped(hits, n.end, hit.start)
         }
         Kind::NegateAfter => {
-            n.start >= hit.end
-                && n.start - hit.end <= window
-                && !stopped(hits, hit.end, n.start)
+            n.start >= hit.end && n.start - hit.end <= window && !stopped(hits, hit.end, n.start)
         }
         _ => false,
     })
