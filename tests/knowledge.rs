@@ -329,3 +329,26 @@ fn answers_are_grounded_in_their_sources() {
     assert!(result.status.success(), "grounding problems:\n{text}");
     assert!(text.contains(" 0 grounding or copying problems"), "{text}");
 }
+
+/// `check` reads every language's safety words and texts: a concept no rule knows, a text
+/// left empty, a `*` inside a word and an unknown detector code are each reported with the
+/// language file.
+#[test]
+fn check_validates_every_languages_words_and_texts() {
+    let dir = copy_of_knowledge();
+    edit(dir.path(), "languages/fr.toml", "chest = [", "chset = [");
+    edit(dir.path(), "languages/de.toml", "note = \"", "note = \" \" # \"");
+    edit(dir.path(), "languages/it.toml", "\"petto\"", "\"pe*tto\"");
+    edit(dir.path(), "languages/pl.toml", "whatlang = \"pol\"", "whatlang = \"xxx\"");
+    let (ok, text) = check(dir.path());
+    assert!(!ok, "{text}");
+    for expected in [
+        "languages/fr.toml [concepts.chset]: is not a concept safety.toml declares",
+        "languages/fr.toml [concepts]: has no words for 'chest'",
+        "languages/de.toml [texts.note]",
+        "languages/it.toml [concepts.chest]: term 'pe*tto'",
+        "languages/pl.toml [whatlang]",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+}
