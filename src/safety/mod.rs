@@ -302,7 +302,9 @@ impl Safety {
                     Note::In(index)
                 },
             ),
-            Detected::Known { index, sure: false } => (u32::MAX, index, Note::None),
+            // Unsure (a short or mixed message): English, unless the concept words found
+            // below are another language's.
+            Detected::Known { sure: false, .. } => (u32::MAX, self.english, Note::None),
             Detected::Other => (u32::MAX, self.english, Note::English),
             Detected::Unknown => (u32::MAX, self.english, Note::None),
         };
@@ -333,13 +335,6 @@ impl Safety {
         concepts::word_starts(&analysis.normalized, &mut starts);
         self.finder
             .find(&analysis.normalized, &starts, allowed, &mut hits);
-        // Spelling correction knows English words only; in another language it would turn
-        // words into English ones.
-        if language == self.english && analysis.spelled != analysis.normalized {
-            concepts::word_starts(&analysis.spelled, &mut starts);
-            self.finder
-                .find(&analysis.spelled, &starts, allowed, &mut hits);
-        }
         if let Some(c) = self.concepts.iter().position(|c| c.temperature) {
             let mut at = Vec::new();
             concepts::temperatures(analysis.normalized.split(' '), &mut at);
@@ -391,6 +386,13 @@ impl Safety {
             } else if votes[self.english] > 0 && matches!(detected, Detected::Unknown) {
                 language = self.english;
             }
+        }
+        // Spelling correction knows English words only; in another language it would turn
+        // words into English ones.
+        if language == self.english && analysis.spelled != analysis.normalized {
+            concepts::word_starts(&analysis.spelled, &mut starts);
+            self.finder
+                .find(&analysis.spelled, &starts, allowed, &mut hits);
         }
         hits.sort_unstable();
         hits.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.kind == b.kind);
