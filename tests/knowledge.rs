@@ -337,9 +337,19 @@ fn answers_are_grounded_in_their_sources() {
 fn check_validates_every_languages_words_and_texts() {
     let dir = copy_of_knowledge();
     edit(dir.path(), "languages/fr.toml", "chest = [", "chset = [");
-    edit(dir.path(), "languages/de.toml", "note = \"", "note = \" \" # \"");
+    edit(
+        dir.path(),
+        "languages/de.toml",
+        "note = \"",
+        "note = \" \" # \"",
+    );
     edit(dir.path(), "languages/it.toml", "\"petto\"", "\"pe*tto\"");
-    edit(dir.path(), "languages/pl.toml", "whatlang = \"pol\"", "whatlang = \"xxx\"");
+    edit(
+        dir.path(),
+        "languages/pl.toml",
+        "whatlang = \"pol\"",
+        "whatlang = \"xxx\"",
+    );
     let (ok, text) = check(dir.path());
     assert!(!ok, "{text}");
     for expected in [

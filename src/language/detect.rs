@@ -46,6 +46,8 @@ pub struct Detector {
     ours: Vec<Option<Lang>>,
     /// Marker word -> the language it points to (a word two languages share is dropped).
     markers: HashMap<String, usize>,
+    /// English, the bot's own language, by index.
+    english: Option<usize>,
 }
 
 impl Detector {
@@ -74,6 +76,7 @@ impl Detector {
         }
         Detector {
             whatlang: whatlang::Detector::with_allowlist(allow),
+            english: languages.iter().position(|l| l.code == "en"),
             ours,
             markers,
         }
@@ -108,6 +111,14 @@ impl Detector {
             return Detected::Known {
                 index: best,
                 sure: true,
+            };
+        }
+        // Only English words among the markers, and none of another language's: English,
+        // without the cost of trigram statistics.
+        if best_count >= 1 && second == 0 && Some(best) == self.english {
+            return Detected::Known {
+                index: best,
+                sure: best_count >= 2,
             };
         }
         match whatlang::detect_script(message) {
