@@ -503,3 +503,51 @@ fn every_exclusion_excuses_its_look_alike() {
         }
     }
 }
+
+/// Ordinary questions in every language the safety layer reads raise no alarm, and carry the
+/// note in their language that calcibot answers in English.
+#[test]
+fn ordinary_questions_in_every_language_raise_no_alarm() {
+    let bot = bot();
+    for (lang, message) in [
+        (
+            "es",
+            "Tengo esclerodermia y bultos blancos en los dedos, ¿es calcinosis?",
+        ),
+        (
+            "es",
+            "Estoy en diálisis y tengo bultos en los dedos, ¿por qué?",
+        ),
+        ("pt", "Faço diálise e apareceram caroços nas mãos, por quê?"),
+        ("pt", "Não sinto dor, mas os caroços incomodam."),
+        (
+            "fr",
+            "Je suis dialysé et j'ai des dépôts sur les mains, pourquoi ?",
+        ),
+        ("fr", "Je n'ai pas mal mais les boules me gênent."),
+        (
+            "de",
+            "Ich bin an der Dialyse und habe Ablagerungen an den Händen, warum?",
+        ),
+        (
+            "de",
+            "Ich habe keine Schmerzen, aber die Knoten stören mich.",
+        ),
+        ("it", "Faccio la dialisi e ho depositi sulle mani, perché?"),
+        ("it", "Non ho dolore ma i noduli mi danno fastidio."),
+        (
+            "pl",
+            "Jestem dializowana i mam złogi na dłoniach, dlaczego?",
+        ),
+        ("pl", "Nie boli mnie, ale guzki przeszkadzają."),
+    ] {
+        let reply = bot.ask(message);
+        assert!(
+            !matches!(reply.kind, ReplyKind::Urgent | ReplyKind::Crisis),
+            "false alarm {:?} for {message:?}",
+            reply.kind
+        );
+        assert_eq!(reply.language, lang, "{message:?}");
+        assert!(reply.language_note.is_some(), "no note for {message:?}");
+    }
+}
