@@ -371,15 +371,30 @@ impl Safety {
         // is the best evidence of the writer's language.
         if !matches!(detected, Detected::Known { sure: true, .. }) {
             let mut votes = [0u32; 32];
+            let english = self.english as u8;
             for hit in &hits {
-                if matches!(hit.kind, Kind::Concept(_)) {
+                // A word English and another language share ("deposit", "dose") is no
+                // evidence either way.
+                let shared = hits.iter().any(|e| {
+                    (e.language == english) != (hit.language == english)
+                        && (e.start, e.end, e.kind) == (hit.start, hit.end, hit.kind)
+                });
+                if matches!(hit.kind, Kind::Concept(_)) && !shared {
                     votes[hit.language as usize % 32] += 1;
                 }
             }
             // English words (medicine names) are shared by every language: another
             // language's words, where there are as many, say more.
+            // Where English words led the guess, one foreign word ("warm", "male") is not
+            // enough to change it.
+            let needed = match detected {
+                Detected::Known { index, .. } if index == self.english => 2,
+                _ => 1,
+            };
             let others = (0..self.codes.len())
-                .filter(|&i| i != self.english && votes[i] > 0 && votes[i] >= votes[self.english])
+                .filter(|&i| {
+                    i != self.english && votes[i] >= needed && votes[i] >= votes[self.english]
+                })
                 .max_by_key(|&i| (votes[i], i == language));
             if let Some(best) = others {
                 language = best;
