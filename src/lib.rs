@@ -20,6 +20,7 @@ pub mod reply;
 pub mod safety;
 pub mod scope;
 pub mod smalltalk;
+pub mod storage;
 
 pub use bot::Bot;
 pub use knowledge::KnowledgeBase;
