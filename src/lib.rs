@@ -17,6 +17,7 @@ pub mod patterns;
 pub mod question;
 pub mod render;
 pub mod reply;
+pub mod report;
 pub mod safety;
 pub mod scope;
 pub mod smalltalk;

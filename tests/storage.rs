@@ -792,3 +792,117 @@ where
     let stats = store.stats(Scope::Server(s), 1, today).await.unwrap();
     assert_eq!((stats.kinds.answer, stats.kinds.urgent), (100, 50));
 }
+
+/// `calcibot report` on a SQLite file: the figures across servers, and the unanswered
+/// questions grouped by their closest entry, in every format.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_groups_unanswered_questions_by_closest_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("calcibot.db").display());
+    let store = open(&url).await;
+    let defaults = defaults();
+    let today = Day::today();
+    let (a, b) = (server(), server());
+    for s in [a, b] {
+        store
+            .set_unanswered(s, true, Some(30), &defaults)
+            .await
+            .unwrap();
+    }
+    let q =
+        |s, kind, text: &str, closest| Record::unanswered(s, today, kind, text, closest).unwrap();
+    write(
+        &store,
+        vec![
+            q(
+                a,
+                ReplyKind::Clarify,
+                "does it hurt when it rains",
+                Some("causes-overview"),
+            ),
+            q(
+                b,
+                ReplyKind::NoMatch,
+                "is it *catching*?",
+                Some("causes-overview"),
+            ),
+            q(a, ReplyKind::NoMatch, "can my cat get it", None),
+            q(b, ReplyKind::NoMatch, "best diet?", Some("cause-kidney")),
+            Record::Usage {
+                server: a,
+                day: today,
+                kind: ReplyKind::Answer,
+                entry: Some("cause-kidney".into()),
+            },
+            Record::Usage {
+                server: b,
+                day: today,
+                kind: ReplyKind::Crisis,
+                entry: None,
+            },
+        ],
+    )
+    .await;
+    store.close().await;
+
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_calcibot"))
+            .arg("report")
+            .args(["--database", &url])
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["--format", "json", "--days", "7"])).unwrap();
+    assert_eq!(json["days"], 7);
+    assert_eq!(json["servers"], 2);
+    assert_eq!(json["kinds"]["crisis"], 1);
+    assert_eq!(json["top_entries"][0]["entry"], "cause-kidney");
+    let groups = json["unanswered"].as_array().unwrap();
+    let closest: Vec<&serde_json::Value> = groups.iter().map(|g| &g["closest"]).collect();
+    assert_eq!(
+        closest,
+        [
+            &serde_json::json!("causes-overview"),
+            &serde_json::json!("cause-kidney"),
+            &serde_json::Value::Null
+        ]
+    );
+    assert_eq!(groups[0]["questions"].as_array().unwrap().len(), 2);
+    assert_eq!(groups[2]["questions"][0]["text"], "can my cat get it");
+
+    let text = run(&[]);
+    assert!(
+        text.contains("unanswered questions by the closest entry (4)"),
+        "{text}"
+    );
+    assert!(text.contains("close to no entry (1)"), "{text}");
+    assert!(
+        text.contains("cause-kidney: "),
+        "entries are named by title too: {text}"
+    );
+    let markdown = run(&["--format", "markdown"]);
+    assert!(markdown.contains("is it \\*catching\\*?"), "{markdown}");
+    let chart = dir.path().join("chart.png");
+    run(&["--chart", &chart.to_string_lossy()]);
+    assert!(std::fs::read(&chart).unwrap().starts_with(b"\x89PNG"));
+
+    // A mistyped path is an error that says what to do, not a new empty database.
+    let missing = format!("sqlite://{}", dir.path().join("nope.db").display());
+    let out = Command::new(env!("CARGO_BIN_EXE_calcibot"))
+        .args(["report", "--database", &missing])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("there is no database at"), "{err}");
+    assert!(!dir.path().join("nope.db").exists());
+}
