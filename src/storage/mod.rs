@@ -13,6 +13,7 @@
 //! Nothing here knows Discord: ids are plain `u64`s, days are [`Day`]s.
 //!
 //! - `settings`: what a server chose, over the operator's `.env` defaults; `forget`.
+//! - `cache`: every server's settings in memory, for the reply path that must not wait.
 //! - `feedback`: the keyed hash that holds one vote per person without storing who voted.
 //! - `records`: what the bot records as it answers, and how a batch of them is written.
 //! - `writer`: the single task that writes records, so that a reply never waits on the database.
@@ -21,6 +22,7 @@
 //! - `chart`: those figures as a PNG.
 //! - `day`: calendar days in UTC, the only unit of time stored.
 
+mod cache;
 pub mod chart;
 mod day;
 pub mod feedback;
@@ -37,6 +39,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::AnyPool;
 
+pub use cache::SettingsCache;
 pub use day::Day;
 pub use feedback::{Secret, VoteKey};
 pub use records::{Record, RecordError};
@@ -298,6 +301,33 @@ impl Store {
             servers: removed.len() as u64,
         })
     }
+}
+
+/// How often the purge runs: daily is what "kept N days" needs, since days are the unit.
+const PURGE_EVERY: Duration = Duration::from_secs(6 * 60 * 60);
+
+/// Runs [`Store::purge`] now and every few hours until the runtime stops. Several processes
+/// may each run one: a purge deletes what is due and nothing else, so running it twice is
+/// harmless. Failures are logged (the next run tries again); what was purged is logged as
+/// counts only.
+pub fn spawn_purge(store: Store) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(PURGE_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            match store.purge(Day::today()).await {
+                Ok(purged) if purged != Purged::default() => tracing::info!(
+                    questions = purged.questions,
+                    votes = purged.votes,
+                    servers = purged.servers,
+                    "purged what outlived its retention"
+                ),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(%err, "the purge failed; it runs again in a few hours"),
+            }
+        }
+    })
 }
 
 /// What one [`Store::purge`] deleted.
