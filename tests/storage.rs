@@ -906,3 +906,32 @@ async fn report_groups_unanswered_questions_by_closest_entry() {
     assert!(err.contains("there is no database at"), "{err}");
     assert!(!dir.path().join("nope.db").exists());
 }
+
+/// A record the database refuses (here: its table was dropped by hand) is dropped, not held
+/// forever, and the records batched with it are still written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_writer_drops_a_refused_record_and_writes_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("calcibot.db").display());
+    let store = open(&url).await;
+    let s = server();
+    let today = Day::today();
+    store
+        .set_unanswered(s, true, Some(7), &defaults())
+        .await
+        .unwrap();
+    sqlx::query("DROP TABLE unanswered")
+        .execute(&sqlx::AnyPool::connect(&url).await.unwrap())
+        .await
+        .unwrap();
+    let usage = Record::Usage {
+        server: s,
+        day: today,
+        kind: ReplyKind::NoMatch,
+        entry: None,
+    };
+    let question = Record::unanswered(s, today, ReplyKind::NoMatch, "lost question", None).unwrap();
+    write(&store, vec![usage.clone(), question, usage]).await;
+    let stats = store.stats(Scope::Server(s), 1, today).await.unwrap();
+    assert_eq!(stats.kinds.no_match, 2);
+}

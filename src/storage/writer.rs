@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::records::{self, Record};
-use super::{StorageError, Store};
+use super::{Backend, StorageError, Store};
 
 /// The writer's bounds. The defaults suit one process of a large bot: a queue for a few seconds
 /// of peak traffic, and a day of a busy server's records held through an outage (a record is
@@ -235,7 +235,7 @@ impl Writer {
             let batch = &self.held.make_contiguous()[..n];
             match records::write(&self.store, batch).await {
                 Ok(()) => self.written(n),
-                Err(err) if is_outage(&err) => {
+                Err(err) if is_outage(&err, self.store.backend()) => {
                     self.failed(&err);
                     return;
                 }
@@ -320,24 +320,27 @@ impl Writer {
 
 /// Whether `err` means the database cannot be reached or is busy (worth holding records and
 /// trying again), rather than refusing a record.
-fn is_outage(err: &StorageError) -> bool {
+fn is_outage(err: &StorageError, backend: Backend) -> bool {
     let StorageError::Query(err) = err else {
         return false;
     };
-    match err {
-        sqlx::Error::Database(db) => match db.code() {
-            // SQLite's extended codes: the low byte is SQLITE_BUSY (5) or SQLITE_LOCKED (6),
-            // SQLITE_IOERR (10), SQLITE_CANTOPEN (14) or SQLITE_READONLY (8).
-            Some(code) if code.parse::<u32>().is_ok() => {
-                let code = code.parse::<u32>().unwrap_or(0) & 0xff;
-                matches!(code, 5 | 6 | 8 | 10 | 14)
-            }
-            // PostgreSQL's SQLSTATE classes: connection exception (08), insufficient resources
-            // (53), operator intervention (57, e.g. shutting down), and a transaction rolled
-            // back for a conflict (40).
-            Some(code) => ["08", "53", "57", "40"].iter().any(|c| code.starts_with(c)),
-            None => true,
-        },
-        _ => true,
+    let sqlx::Error::Database(db) = err else {
+        // Connection, pool, I/O and protocol errors: the database is not there.
+        return true;
+    };
+    let Some(code) = db.code() else {
+        return true;
+    };
+    match backend {
+        // An extended result code, whose low byte is the primary code: SQLITE_BUSY (5),
+        // SQLITE_LOCKED (6), SQLITE_READONLY (8), SQLITE_IOERR (10), SQLITE_CANTOPEN (14).
+        Backend::Sqlite => code
+            .parse::<u32>()
+            .map(|c| matches!(c & 0xff, 5 | 6 | 8 | 10 | 14))
+            .unwrap_or(true),
+        // A SQLSTATE, whose class is its first two characters: connection exception (08),
+        // insufficient resources (53), operator intervention such as a shutdown (57), and a
+        // transaction rolled back for a conflict (40).
+        Backend::Postgres => ["08", "53", "57", "40"].iter().any(|c| code.starts_with(c)),
     }
 }
