@@ -56,6 +56,7 @@ fn draw<'a>(stats: &Stats, rgb: &'a mut [u8]) -> Result<(), Box<dyn std::error::
     let root = BitMapBackend::with_buffer(rgb, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
     let days = stats.per_day.len().max(1);
+    // A segmented range of 0..n has n + 1 segments, one per day here.
     let top = stats
         .per_day
         .iter()
@@ -71,26 +72,71 @@ fn draw<'a>(stats: &Stats, rgb: &'a mut [u8]) -> Result<(), Box<dyn std::error::
         .margin(12)
         .x_label_area_size(36)
         .y_label_area_size(44)
-        .build_cartesian_2d(0..days, 0..top + top / 10 + 1)?;
+        .build_cartesian_2d((0..days - 1).into_segmented(), 0..top + top / 10 + 1)?;
     let labels = stats.per_day.clone();
     chart
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(days.min(8))
-        .x_label_formatter(&|i| {
-            labels
+        .x_label_formatter(&|segment| match segment {
+            // A day's label under the middle of its bar, as MM-DD.
+            SegmentValue::CenterOf(i) => labels
                 .get(*i)
                 .map(|d| d.day.to_string()[5..].to_string())
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            _ => String::new(),
         })
         .y_desc("questions")
         .label_style(("sans-serif", 13))
         .draw()?;
     chart.draw_series(stats.per_day.iter().enumerate().map(|(i, d)| {
-        let mut bar = Rectangle::new([(i, 0), (i + 1, d.questions)], BAR.filled());
+        let mut bar = Rectangle::new(
+            [
+                (SegmentValue::Exact(i), 0),
+                (SegmentValue::Exact(i + 1), d.questions),
+            ],
+            BAR.filled(),
+        );
         bar.set_margin(0, 0, 1, 1);
         bar
     }))?;
     root.present()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::stats::{DayCount, KindCounts};
+    use crate::storage::Day;
+
+    fn stats(days: u32, questions: impl Fn(u32) -> u64) -> Stats {
+        let to = Day::from_number(20_000);
+        Stats {
+            from: to.minus(days - 1),
+            to,
+            servers: 1,
+            per_day: (0..days)
+                .map(|n| DayCount {
+                    day: to.minus(days - 1).plus(n),
+                    questions: questions(n),
+                })
+                .collect(),
+            kinds: KindCounts::default(),
+            top_entries: Vec::new(),
+            feedback: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn draws_any_span_and_any_count() {
+        for s in [
+            stats(1, |_| 0),
+            stats(1, |_| 3),
+            stats(366, |n| u64::from(n) * 1_000),
+        ] {
+            let png = questions_per_day(&s).unwrap();
+            assert!(png.starts_with(b"\x89PNG"));
+        }
+    }
 }
