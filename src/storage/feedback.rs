@@ -31,11 +31,7 @@ impl Secret {
             return Ok(secret);
         }
         let mut fresh = [0u8; SECRET_LEN];
-        getrandom::getrandom(&mut fresh).map_err(|err| {
-            StorageError::Corrupt(format!(
-                "the system gave no random bytes for the vote secret: {err}"
-            ))
-        })?;
+        getrandom::getrandom(&mut fresh).map_err(|err| StorageError::Random(err.to_string()))?;
         sqlx::query(
             "INSERT INTO install (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
         )

@@ -70,7 +70,7 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 /// Why the database could not be used, said so that an operator knows what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
-    #[error("DATABASE_URL is {value:?}, which names no database calcibot knows. Leave it empty for a SQLite file calcibot.db in the working directory, or put sqlite://PATH, or postgres://USER:PASSWORD@HOST:PORT/DATABASE for PostgreSQL.")]
+    #[error("the database URL {value:?} (DATABASE_URL, or --database) names no database calcibot knows. Leave DATABASE_URL empty for a SQLite file calcibot.db in the working directory, or put sqlite://PATH, or postgres://USER:PASSWORD@HOST:PORT/DATABASE for PostgreSQL.")]
     Url { value: String },
     #[error("this calcibot was built without the {backend} driver, which {url} needs. Build it with `cargo build --release --features {feature}`, or use the other database.")]
     NoDriver {
@@ -96,6 +96,8 @@ pub enum StorageError {
     Query(#[from] sqlx::Error),
     #[error("the database holds a value calcibot did not write ({0}); was it edited by hand?")]
     Corrupt(String),
+    #[error("the system gave no random bytes for the install's vote secret ({0}); check that /dev/urandom is readable")]
+    Random(String),
 }
 
 /// Which database a URL names.
