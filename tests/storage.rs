@@ -935,3 +935,27 @@ async fn sqlite_writer_drops_a_refused_record_and_writes_the_rest() {
     let stats = store.stats(Scope::Server(s), 1, today).await.unwrap();
     assert_eq!(stats.kinds.no_match, 2);
 }
+
+/// `serve` starts while PostgreSQL is down: the store opens once the server is up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_store_opens_once_the_server_is_up() {
+    let own = OwnCluster::start();
+    cluster(&["stop", &own.path()]);
+    let url = own.url.clone();
+    let opening =
+        tokio::spawn(async move { Store::open_retrying(&url, Open::CreateIfMissing).await });
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(!opening.is_finished(), "opened a database that was down");
+    cluster(&["start", &own.path()]);
+    let store = tokio::time::timeout(Duration::from_secs(60), opening)
+        .await
+        .expect("the store opened within 60 seconds of the server starting")
+        .unwrap()
+        .unwrap();
+    assert_eq!(store.backend(), calcibot::storage::Backend::Postgres);
+    // A URL that can never work is not retried.
+    let err = Store::open_retrying("mysql://db/x", Open::CreateIfMissing)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("DATABASE_URL"), "{err}");
+}

@@ -245,6 +245,34 @@ impl Store {
         })
     }
 
+    /// Opens the database at `url`, trying again until it can be reached: for `serve`, which
+    /// answers with the defaults meanwhile. Says once that it is waiting, and once that it got
+    /// through. A URL that can never work (a typo, a driver not built in, a failed migration)
+    /// is returned at once as an error.
+    pub async fn open_retrying(url: &str, open: Open) -> Result<Store, StorageError> {
+        let mut wait = Duration::from_secs(1);
+        let mut waiting = false;
+        loop {
+            match Store::open(url, open).await {
+                Ok(store) => {
+                    if waiting {
+                        tracing::info!(url = %redact(url), "the database is reachable; settings and records are stored again");
+                    }
+                    return Ok(store);
+                }
+                Err(err @ StorageError::Connect { .. }) => {
+                    if !waiting {
+                        tracing::warn!(%err, "answering with the default settings and storing nothing until the database can be reached");
+                        waiting = true;
+                    }
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(30));
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
