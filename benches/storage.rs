@@ -12,6 +12,11 @@
 //! insert and an upsert of the day's count. Run it with `cargo bench --bench storage`; it is a
 //! measuring tool and asserts nothing about the figures. (Under `cargo test --benches` it runs
 //! a small smoke version.) `-- --postgres URL` measures a PostgreSQL database instead.
+//!
+//! Measured on the 2-core development machine (shared with other builds), 2026-11-22:
+//! SQLite burst 21,000 clicks/s; paced 1,000/s for 5 s, none dropped, the last vote written
+//! within a millisecond of the last click. PostgreSQL 15 (local, fsync off): burst 6,200
+//! clicks/s; paced, the same.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
