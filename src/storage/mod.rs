@@ -176,10 +176,10 @@ pub fn redact(url: &str) -> String {
     };
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}:***@{host}{path}")
-        }
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{path}"),
+            None => url.to_string(),
+        },
         None => url.to_string(),
     }
 }
@@ -424,6 +424,10 @@ mod tests {
             "postgres://bot:***@db:5432/calcibot"
         );
         assert_eq!(redact("postgres://db/calcibot"), "postgres://db/calcibot");
+        assert_eq!(
+            redact("postgres://bot@db/calcibot"),
+            "postgres://bot@db/calcibot"
+        );
         assert_eq!(redact("sqlite://calcibot.db"), "sqlite://calcibot.db");
     }
 
