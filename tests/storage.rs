@@ -714,7 +714,8 @@ async fn chart_png_decodes_and_is_not_blank(url: &str) {
 
 /// A database that is locked by another process holds the records back; they are written once
 /// it is free. SQLite: another connection holds the write lock (the busy timeout runs out).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+// One thread, so that the writer's log lines reach this test's own log (see `Log`).
+#[tokio::test]
 async fn sqlite_writer_holds_records_while_the_database_is_locked() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("calcibot.db").display());
@@ -732,7 +733,7 @@ async fn sqlite_writer_holds_records_while_the_database_is_locked() {
 }
 
 /// PostgreSQL: a cluster of this test's own is stopped mid-run and started again.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test]
 async fn postgres_writer_holds_records_while_the_server_is_stopped() {
     let own = OwnCluster::start();
     let store = open(&own.url).await;
@@ -751,6 +752,13 @@ where
     F: FnOnce() -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
+    let log = Log::default();
+    let _logging = tracing::subscriber::set_default(
+        tracing_subscriber::fmt()
+            .with_writer(log.clone())
+            .with_ansi(false)
+            .finish(),
+    );
     let s = server();
     let today = Day::today();
     let options = WriterOptions {
@@ -791,6 +799,45 @@ where
     handle.finished().await;
     let stats = store.stats(Scope::Server(s), 1, today).await.unwrap();
     assert_eq!((stats.kinds.answer, stats.kinds.urgent), (100, 50));
+    // The outage is logged once when it begins and once when it ends, whatever the number of
+    // failed tries, and never a record.
+    let log = log.text();
+    assert_eq!(
+        log.matches("the database is unavailable").count(),
+        1,
+        "{log}"
+    );
+    assert_eq!(log.matches("the database is back").count(), 1, "{log}");
+    assert!(!log.contains("diet"), "{log}");
+}
+
+/// A log written to memory, for what the writer says.
+#[derive(Clone, Default)]
+struct Log(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Log {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Log {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Log {
+    type Writer = Log;
+
+    fn make_writer(&'a self) -> Log {
+        self.clone()
+    }
 }
 
 /// `calcibot report` on a SQLite file: the figures across servers, and the unanswered
