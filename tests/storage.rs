@@ -1006,3 +1006,46 @@ async fn postgres_store_opens_once_the_server_is_up() {
         .unwrap_err();
     assert!(err.to_string().contains("DATABASE_URL"), "{err}");
 }
+
+/// The hold buffer is bounded: through a long outage the oldest records go, the newest stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_writer_holds_at_most_its_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("calcibot.db").display());
+    let store = open(&url).await;
+    let locker = sqlx::AnyPool::connect(&url).await.unwrap();
+    let mut lock = locker.acquire().await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut *lock)
+        .await
+        .unwrap();
+    let s = server();
+    let today = Day::today();
+    let options = WriterOptions {
+        hold: 10,
+        retry_min: Duration::from_millis(200),
+        retry_max: Duration::from_millis(200),
+        ..WriterOptions::default()
+    };
+    let (recorder, handle) = spawn_writer(store.clone(), options);
+    for ago in 0..50 {
+        assert!(recorder.record(Record::Usage {
+            server: s,
+            day: today.minus(49 - ago),
+            kind: ReplyKind::Answer,
+            entry: None,
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    sqlx::query("ROLLBACK").execute(&mut *lock).await.unwrap();
+    tokio::time::timeout(Duration::from_secs(30), recorder.flush())
+        .await
+        .expect("the held records were written");
+    drop(recorder);
+    handle.finished().await;
+    let stats = store.stats(Scope::Server(s), 50, today).await.unwrap();
+    let kept: Vec<u64> = stats.per_day.iter().map(|d| d.questions).collect();
+    assert_eq!(kept.iter().sum::<u64>(), 10, "{kept:?}");
+    // The ten kept are the newest.
+    assert!(kept[40..].iter().all(|&n| n == 1), "{kept:?}");
+}
