@@ -97,7 +97,12 @@ fn check_reports_every_problem_with_file_and_entry() {
         "patterns = [",
         "patterns = ['(unclosed', ",
     );
-    edit(d, "safety.toml", "'\\bpain in", "'{nosuchset}\\bpain in");
+    edit(
+        d,
+        "safety.toml",
+        "'\\bhow (many|often)( times)?",
+        "'{nosuchset}\\bhow (many|often)( times)?",
+    );
     let (ok, text) = check(d);
     assert!(!ok, "a broken base must fail: {text}");
     for expected in [
@@ -106,7 +111,7 @@ fn check_reports_every_problem_with_file_and_entry() {
         "related id 'no-such-entry' is not an entry",
         "pattern '(unclosed' does not compile",
         "topics.toml [appearance]: is a required topic but no entry has this id",
-        "safety.toml [urgent]: pattern",
+        "safety.toml [dosing]: pattern",
     ] {
         assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
     }
