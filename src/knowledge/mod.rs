@@ -12,7 +12,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use model::{
-    Entry, Lexicon, Outside, SafetyConfig, SafetyRule, Smalltalk, Source, SourceRef, Theme, Topics,
+    Aspect, Entry, Facets, Lexicon, Outside, SafetyConfig, SafetyRule, Smalltalk, Source,
+    SourceRef, Subject, Theme, Topics,
 };
 
 mod builtin {
@@ -78,6 +79,11 @@ pub struct KnowledgeBase {
     pub smalltalk: Vec<Smalltalk>,
     /// Kinds of questions the sources do not cover.
     pub outside: Vec<Outside>,
+    /// Questions about the bot itself (`about.toml`): what it stores, where its answers come
+    /// from, whether it is a doctor. Answered from here, never from a medical entry.
+    pub about: Vec<Smalltalk>,
+    /// What a message asks and what it is about (`facets.toml`).
+    pub facets: Facets,
     pub topics: Topics,
     /// Where it was loaded from: a directory, or [`BUILTIN_NAME`].
     pub origin: String,
@@ -137,6 +143,8 @@ impl KnowledgeBase {
             lexicon: p.lexicon,
             smalltalk: p.smalltalk,
             outside: p.outside,
+            about: p.about,
+            facets: p.facets,
             topics: p.topics,
             origin,
         });

@@ -172,3 +172,39 @@ pub struct Theme {
     pub id: String,
     pub name: String,
 }
+
+/// How the matcher reads what a message asks and what it is about (`knowledge/facets.toml`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facets {
+    /// Patterns that make a sentence ask, besides a question mark.
+    #[serde(default)]
+    pub asking: Vec<String>,
+    #[serde(default)]
+    pub aspect: Vec<Aspect>,
+    #[serde(default)]
+    pub subject: Vec<Subject>,
+    /// Entry id -> the facets it answers: "ASPECT" or "ASPECT SUBJECT" ("*" for any aspect).
+    #[serde(default)]
+    pub entries: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// What a question can ask: treatment, cause, outlook...
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aspect {
+    pub id: String,
+    /// The entry answering this aspect for no subject in particular.
+    pub general: String,
+    /// Patterns read in the asking sentences.
+    pub cues: Vec<String>,
+}
+
+/// What a message can be about: scleroderma, dialysis, a baby, a drug...
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subject {
+    pub id: String,
+    /// Patterns read in every sentence.
+    pub cues: Vec<String>,
+}

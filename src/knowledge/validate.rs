@@ -8,7 +8,8 @@ use std::collections::{HashMap, HashSet};
 use serde::Deserialize;
 
 use super::{
-    Entry, KnowledgeBase, Lexicon, Outside, Problem, SafetyConfig, Smalltalk, Source, Topics,
+    Entry, Facets, KnowledgeBase, Lexicon, Outside, Problem, SafetyConfig, Smalltalk, Source,
+    Topics,
 };
 use crate::language::normalize;
 
@@ -32,7 +33,16 @@ pub(super) struct Parts {
     pub lexicon: Lexicon,
     pub smalltalk: Vec<Smalltalk>,
     pub outside: Vec<Outside>,
+    pub about: Vec<Smalltalk>,
+    pub facets: Facets,
     pub topics: Topics,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct AboutFile {
+    #[serde(default)]
+    about: Vec<Smalltalk>,
 }
 
 #[derive(Deserialize)]
@@ -118,6 +128,17 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
     let smalltalk: Option<SmalltalkFile> = toml_of("smalltalk.toml", smalltalk, &mut problems);
     let topics: Option<Topics> = toml_of("topics.toml", topics, &mut problems);
     let scope: Option<ScopeFile> = toml_of("scope.toml", scope, &mut problems);
+    // Optional: a base without them matches on phrasings alone and has no "about the bot" set.
+    let optional = |name: &str| {
+        files
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, t)| t.as_str())
+    };
+    let about: AboutFile =
+        toml_of("about.toml", optional("about.toml"), &mut problems).unwrap_or_default();
+    let facets: Facets =
+        toml_of("facets.toml", optional("facets.toml"), &mut problems).unwrap_or_default();
 
     let mut entries = Vec::new();
     let mut entry_files = 0;
@@ -163,6 +184,8 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
             lexicon,
             smalltalk: smalltalk.smalltalk,
             outside: scope.outside,
+            about: about.about,
+            facets,
             topics,
         }),
         _ => None,
@@ -178,6 +201,8 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
     check_safety(kb, &mut problems);
     check_lexicon(kb, &mut problems);
     check_smalltalk(kb, &mut problems);
+    check_about(kb, &mut problems);
+    check_facets(kb, &mut problems);
     check_scope(kb, &mut problems);
     check_topics(kb, &mut problems);
     problems
@@ -425,6 +450,88 @@ fn check_smalltalk(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
             ));
         }
         check_patterns("smalltalk.toml", Some(&talk.id), &talk.patterns, problems);
+    }
+}
+
+fn check_about(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    let mut seen = HashSet::new();
+    for about in &kb.about {
+        let item = Some(about.id.as_str());
+        if !seen.insert(about.id.as_str()) {
+            problems.push(problem("about.toml", item, "duplicate id"));
+        }
+        if about.reply.trim().is_empty() {
+            problems.push(problem("about.toml", item, "has an empty reply"));
+        }
+        check_patterns("about.toml", item, &about.patterns, problems);
+    }
+}
+
+fn check_facets(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    const FILE: &str = "facets.toml";
+    let facets = &kb.facets;
+    check_patterns(FILE, Some("asking"), &facets.asking, problems);
+    let mut aspects = HashSet::new();
+    for aspect in &facets.aspect {
+        let item = Some(aspect.id.as_str());
+        if !aspects.insert(aspect.id.as_str()) || aspect.id == "*" {
+            problems.push(problem(FILE, item, "duplicate or reserved aspect id"));
+        }
+        if kb.entry(&aspect.general).is_none() {
+            problems.push(problem(
+                FILE,
+                item,
+                format!(
+                    "names '{}' as its general entry, which is not an entry",
+                    aspect.general
+                ),
+            ));
+        }
+        check_patterns(FILE, item, &aspect.cues, problems);
+    }
+    let mut subjects = HashSet::new();
+    for subject in &facets.subject {
+        let item = Some(subject.id.as_str());
+        if !subjects.insert(subject.id.as_str()) {
+            problems.push(problem(FILE, item, "duplicate subject id"));
+        }
+        check_patterns(FILE, item, &subject.cues, problems);
+    }
+    for (id, list) in &facets.entries {
+        let item = Some(id.as_str());
+        if kb.entry(id).is_none() {
+            problems.push(problem(FILE, item, "is not an entry"));
+        }
+        for facet in list {
+            let mut words = facet.split_whitespace();
+            let aspect = words.next().unwrap_or("");
+            let subject = words.next();
+            if aspect != "*" && !aspects.contains(aspect) {
+                problems.push(problem(
+                    FILE,
+                    item,
+                    format!("'{facet}': no aspect '{aspect}'"),
+                ));
+            }
+            match subject {
+                Some(s) if !subjects.contains(s) => {
+                    problems.push(problem(FILE, item, format!("'{facet}': no subject '{s}'")));
+                }
+                None if aspect == "*" => problems.push(problem(
+                    FILE,
+                    item,
+                    format!("'{facet}': any aspect needs a subject"),
+                )),
+                _ => {}
+            }
+            if words.next().is_some() {
+                problems.push(problem(
+                    FILE,
+                    item,
+                    format!("'{facet}' should be \"ASPECT\" or \"ASPECT SUBJECT\""),
+                ));
+            }
+        }
     }
 }
 

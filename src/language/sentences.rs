@@ -53,6 +53,61 @@ pub fn split(message: &str) -> Vec<Sentence<'_>> {
     out
 }
 
+/// The clauses of `message`: its sentences, each cut again where a second question starts
+/// inside it ("is it my kidneys, and how would that put calcium in my skin"), so a message asking
+/// two things can be read as two questions. A clause keeps its sentence's question mark.
+pub fn clauses(message: &str) -> Vec<Sentence<'_>> {
+    let mut out = Vec::new();
+    for sentence in split(message) {
+        let mut rest = sentence.text;
+        while let Some(cut) = next_clause(rest) {
+            push(&mut out, &rest[..cut], sentence.question_mark);
+            rest = &rest[cut..];
+        }
+        push(&mut out, rest, sentence.question_mark);
+    }
+    out
+}
+
+/// Words that start a second question after a joining word.
+const QUESTION_STARTS: &[&str] = &[
+    "what", "why", "how", "when", "where", "who", "which", "is", "are", "do", "does", "did", "can",
+    "could", "will", "would", "should",
+];
+
+/// Where the next clause of `text` starts: after ", and " / ", or " / ", but " / " and also " /
+/// ", also " when a question word follows, and only with a few words on either side.
+fn next_clause(text: &str) -> Option<usize> {
+    const JOINS: &[&str] = &[
+        ", and ",
+        ", or ",
+        ", but ",
+        ", also ",
+        " and also ",
+        ", so ",
+    ];
+    let lower = text.to_ascii_lowercase();
+    let mut best: Option<usize> = None;
+    for join in JOINS {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(join) {
+            let at = from + at;
+            let after = at + join.len();
+            let next = lower[after..].split(' ').next().unwrap_or("");
+            let words_before = lower[..at].split_whitespace().count();
+            let words_after = lower[after..].split_whitespace().count();
+            if QUESTION_STARTS.contains(&next) && words_before >= 3 && words_after >= 3 {
+                // Cut after the comma, so the new clause starts at the joining word.
+                let cut = at + join.find(|c: char| c.is_alphabetic()).unwrap_or(0);
+                best = Some(best.map_or(cut, |b| b.min(cut)));
+                break;
+            }
+            from = after;
+        }
+    }
+    best
+}
+
 fn push<'a>(out: &mut Vec<Sentence<'a>>, text: &'a str, question_mark: bool) {
     let text = text.trim();
     if text.chars().any(char::is_alphanumeric) {
@@ -111,6 +166,31 @@ mod tests {
                 "Now what"
             ]
         );
+    }
+
+    #[test]
+    fn cuts_a_second_question_inside_a_sentence() {
+        let clauses: Vec<&str> = clauses(
+            "Is this happening because of my kidneys, and how would bad kidneys end up putting calcium in my skin?",
+        )
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+        assert_eq!(
+            clauses,
+            [
+                "Is this happening because of my kidneys,",
+                "and how would bad kidneys end up putting calcium in my skin"
+            ]
+        );
+        assert_eq!(
+            clauses_of("lumps on hands, and feet"),
+            ["lumps on hands, and feet"]
+        );
+    }
+
+    fn clauses_of(message: &str) -> Vec<&str> {
+        clauses(message).into_iter().map(|s| s.text).collect()
     }
 
     #[test]

@@ -59,6 +59,11 @@ impl SpellingIndex {
         if len < MIN_LEN || self.contains(word) || !word.chars().all(char::is_alphabetic) {
             return None;
         }
+        // A real English word is what the writer meant, even one letter from ours: "paris"
+        // is not "parts".
+        if super::wordlist::contains(word) {
+            return None;
+        }
         let allowed = if len >= TWO_EDITS_FROM { 2 } else { 1 };
         let first = word.chars().next();
         let mut candidates: HashSet<u32> = HashSet::new();
@@ -149,6 +154,11 @@ mod tests {
         assert_eq!(index.correct("diltiazem"), None);
         assert_eq!(index.correct("cat"), None);
         assert_eq!(index.correct("swimming"), None);
+        assert_eq!(
+            SpellingIndex::new(["parts"]).correct("paris"),
+            None,
+            "a real English word"
+        );
         assert_eq!(index.correct("1234"), None);
         assert_eq!(
             index.correct("caps"),
