@@ -196,20 +196,42 @@ fn explain_reply(bot: &Bot, question: &str) -> String {
         analysis.rewritten,
         analysis.terms.join(" ")
     );
-    for (ranked, s) in bot
-        .matcher()
-        .rank_with_signals(&analysis)
-        .into_iter()
-        .take(5)
-    {
+    let matcher = bot.matcher();
+    let reading = matcher.read(&analysis);
+    let facets = matcher.facets();
+    if reading.explicit {
+        for (i, span) in analysis.sentences.iter().enumerate() {
+            if reading.asking & calcibot::language::sentence_bit(i) != 0 {
+                out.push_str(&format!(
+                    "focus:      {}\n",
+                    &analysis.normalized[span.normalized.clone()]
+                ));
+            }
+        }
+    } else {
+        out.push_str("focus:      (no sentence asks; the whole message)\n");
+    }
+    out.push_str(&format!(
+        "aspects:    {}\nsubjects:   {}\n",
+        facets.aspect_names(reading.aspects).join(" "),
+        facets
+            .subject_names(&reading)
+            .iter()
+            .map(|(id, s)| format!("{id} ({s:.1})"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    ));
+    for (ranked, s) in matcher.rank_read(&analysis, &reading).into_iter().take(5) {
         out.push_str(&format!(
-            "  {:.3} {:<30} phrase {:.2} coverage {:.2} keywords {:.2}{}\n",
+            "  {:.3} {:<30} phrase {:.2} coverage {:.2} keywords {:.2}{} focus {} facet {:.2}\n",
             ranked.score,
             bot.knowledge().entries[ranked.entry].id,
             s.phrase,
             s.coverage,
             s.keywords,
-            if s.pattern { " pattern" } else { "" }
+            if s.pattern { " pattern" } else { "" },
+            s.focus.map_or("-".to_string(), |f| format!("{f:.2}")),
+            s.facet,
         ));
     }
     out

@@ -50,6 +50,8 @@ pub struct Index {
     pub question_terms: Vec<bool>,
     /// The weight given to a message term the base never uses.
     pub unknown_weight: f32,
+    /// How many entries the base holds.
+    pub entries: usize,
 }
 
 impl Index {
@@ -191,6 +193,7 @@ impl Index {
             patterns,
             pattern_entry,
             unknown_weight: max_idf * super::UNKNOWN_TERM_SHARE,
+            entries: kb.entries.len(),
         })
     }
 }

@@ -11,13 +11,15 @@
 //! an `answer`, two or three close ones are offered as a `clarify`, and a weak best is a
 //! `no_match`, because an honest "I don't have that" beats a confident wrong answer.
 
+mod facets;
 mod index;
 
 use std::collections::{HashMap, HashSet};
 
 use crate::knowledge::KnowledgeBase;
-use crate::language::{Analysis, Analyzer};
+use crate::language::{sentence_bit, Analysis, Analyzer};
 
+pub use facets::{FacetReader, Reading};
 pub use index::Index;
 
 /// A term the base never uses weighs this share of the rarest term's weight: a message about
@@ -35,6 +37,16 @@ const KEYWORD_SATURATION: f32 = 4.0;
 /// ...and never against more than this (about three rare words), so the story around a
 /// keyword does not drown it.
 const KEYWORD_MESSAGE_CAP: f32 = 10.0;
+
+/// How much the facet fit adds to a score: a clear aspect × subject fit is worth about as much
+/// as an intent pattern.
+const FACET_WEIGHT: f32 = 0.25;
+/// How much of the score the asking sentences' own words decide, when a message has a story
+/// around its question; the rest comes from the whole message.
+const FOCUS_SHARE: f32 = 0.5;
+/// A facet fit this good makes an entry a candidate even without a word in common: "what can
+/// be done?" after a story is a treatment question, whatever words the story used.
+const FACET_EVIDENCE: f32 = 0.75;
 
 /// At or above this, with a clear margin, the best entry is answered.
 pub const ANSWER_SCORE: f32 = 0.42;
@@ -70,18 +82,31 @@ pub enum Decision {
 #[derive(Debug)]
 pub struct Matcher {
     index: Index,
+    facets: FacetReader,
 }
 
 impl Matcher {
     pub fn new(kb: &KnowledgeBase, analyzer: &Analyzer) -> Result<Matcher, crate::patterns::Error> {
         Ok(Matcher {
             index: Index::build(kb, analyzer)?,
+            facets: FacetReader::new(kb)?,
         })
+    }
+
+    /// What the message asks and what it is about.
+    pub fn read(&self, analysis: &Analysis) -> Reading {
+        self.facets.read(analysis)
+    }
+
+    /// The facet reader, for naming what was read (`--explain`).
+    pub fn facets(&self) -> &FacetReader {
+        &self.facets
     }
 
     /// Entries sharing anything with the message, best first.
     pub fn rank(&self, analysis: &Analysis) -> Vec<Ranked> {
-        self.rank_with_signals(analysis)
+        let reading = self.read(analysis);
+        self.rank_read(analysis, &reading)
             .into_iter()
             .map(|(ranked, _)| ranked)
             .collect()
@@ -89,9 +114,66 @@ impl Matcher {
 
     /// The ranking with the signals behind each score, for `calcibot ask --explain`.
     pub fn rank_with_signals(&self, analysis: &Analysis) -> Vec<(Ranked, Signals)> {
+        let reading = self.read(analysis);
+        self.rank_read(analysis, &reading)
+    }
+
+    /// The ranking for a message already read: the words of the whole message and of its
+    /// asking sentences, and how each entry's facets fit what was asked.
+    pub fn rank_read(&self, analysis: &Analysis, reading: &Reading) -> Vec<(Ranked, Signals)> {
+        let all = all_sentences(analysis);
+        let (mut scores, mut evidence) = self.word_signals(analysis, all);
+        // The asking sentences on their own, when there are some and they are not the whole
+        // message: what is asked, apart from the story.
+        let focus = reading.asking & all;
+        if reading.explicit && focus != all {
+            let (focused, _) = self.word_signals(analysis, focus);
+            for (e, f) in focused {
+                scores.entry(e).or_default().focus = Some(f.words_score());
+            }
+        }
+        let focused = reading.explicit && focus != all;
+        for e in 0..self.index.entries {
+            let fit = self.facets.fit(e, reading);
+            if fit > 0.0 {
+                scores.entry(e as u32).or_default().facet = fit;
+                if fit >= FACET_EVIDENCE {
+                    evidence.insert(e as u32);
+                }
+            }
+        }
+        let mut ranked: Vec<(Ranked, Signals)> = scores
+            .into_iter()
+            .filter(|(e, _)| evidence.contains(e))
+            .map(|(e, mut s)| {
+                if focused {
+                    // Not named in the asking sentences at all.
+                    s.focus.get_or_insert(0.0);
+                }
+                let ranked = Ranked {
+                    entry: e as usize,
+                    score: s.score(),
+                };
+                (ranked, s)
+            })
+            .collect();
+        ranked.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        ranked
+    }
+
+    /// The word signals of the sentences in `mask`, per entry, and the entries that share a
+    /// topical word with them in how they are asked.
+    fn word_signals(
+        &self,
+        analysis: &Analysis,
+        mask: u64,
+    ) -> (HashMap<u32, Signals>, HashSet<u32>) {
         let ix = &self.index;
         let mut weights: Vec<(Option<u32>, f32)> = Vec::with_capacity(analysis.terms.len());
-        for term in &analysis.terms {
+        for (term, &in_sentences) in analysis.terms.iter().zip(&analysis.term_sentences) {
+            if in_sentences & mask == 0 {
+                continue;
+            }
             match ix.terms.get(term) {
                 Some(&t) => weights.push((Some(t), ix.idf[t as usize])),
                 None => weights.push((None, ix.unknown_weight)),
@@ -148,27 +230,25 @@ impl Matcher {
             }
         }
         if !ix.pattern_entry.is_empty() {
-            for text in analysis.texts() {
+            let all = mask == all_sentences(analysis);
+            let mut texts: Vec<&str> = Vec::new();
+            if all {
+                texts.extend(analysis.texts());
+            } else {
+                for (i, span) in analysis.sentences.iter().enumerate() {
+                    if mask & sentence_bit(i) != 0 {
+                        texts.extend(analysis.sentence_texts(span));
+                    }
+                }
+            }
+            for text in texts {
                 for p in ix.patterns.matches(text.as_bytes()).iter() {
                     scores.entry(ix.pattern_entry[p]).or_default().pattern = true;
                     evidence.insert(ix.pattern_entry[p]);
                 }
             }
         }
-
-        let mut ranked: Vec<(Ranked, Signals)> = scores
-            .into_iter()
-            .filter(|(e, _)| evidence.contains(e))
-            .map(|(e, s)| {
-                let ranked = Ranked {
-                    entry: e as usize,
-                    score: s.score(),
-                };
-                (ranked, s)
-            })
-            .collect();
-        ranked.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
-        ranked
+        (scores, evidence)
     }
 
     /// Answer, clarify or no match, from the ranking's best and its margin.
@@ -176,6 +256,11 @@ impl Matcher {
         let ranked = self.rank(analysis);
         decide(&ranked)
     }
+}
+
+/// Every sentence of the message, as a bit set.
+fn all_sentences(analysis: &Analysis) -> u64 {
+    (0..analysis.sentences.len()).fold(0, |set, i| set | sentence_bit(i))
 }
 
 /// The decision rule on its own, so it can be read (and tested) apart from scoring.
@@ -205,7 +290,7 @@ pub fn decide(ranked: &[Ranked]) -> Decision {
     Decision::NoMatch(ranked.iter().take(MAX_CANDIDATES).copied().collect())
 }
 
-/// The four signals behind an entry's score.
+/// The signals behind an entry's score.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct Signals {
     /// Cosine with the entry's closest phrasing.
@@ -216,14 +301,28 @@ pub struct Signals {
     pub keywords: f32,
     /// One of the entry's intent patterns matched.
     pub pattern: bool,
+    /// The word score of the asking sentences alone, when the message has a story around them.
+    pub focus: Option<f32>,
+    /// How well the entry's aspect × subject pairs fit what was asked and what it is about.
+    pub facet: f32,
 }
 
 impl Signals {
-    fn score(&self) -> f32 {
+    /// The score from words alone (phrasings, coverage, keywords, patterns).
+    fn words_score(&self) -> f32 {
         let s = PHRASE_WEIGHT * self.phrase
             + COVERAGE_WEIGHT * self.coverage
             + KEYWORD_WEIGHT * self.keywords.min(1.0)
             + if self.pattern { PATTERN_BONUS } else { 0.0 };
         s.min(1.0)
+    }
+
+    fn score(&self) -> f32 {
+        let words = self.words_score();
+        let words = match self.focus {
+            Some(focus) => FOCUS_SHARE * focus + (1.0 - FOCUS_SHARE) * words,
+            None => words,
+        };
+        (words + FACET_WEIGHT * self.facet).min(1.0)
     }
 }
