@@ -20,6 +20,10 @@ use crate::patterns::{compile_set, RegexSet};
 
 /// A subject named only in the story around the question counts this much.
 pub const STORY_SUBJECT: f32 = 0.5;
+/// A story naming this many subjects...
+const CROWDED_STORY: usize = 3;
+/// ...has each count only this much.
+const CROWDED_SUBJECT: f32 = 0.25;
 /// An entry answering anything about its subject ("*") fits a little less than one made for
 /// the very aspect asked: "does laser removal stop them coming back" is about recurrence.
 pub const ANY_ASPECT: f32 = 0.8;
@@ -165,6 +169,16 @@ impl FacetReader {
                 }
             }
             named.push(subjects);
+        }
+        // A story naming many subjects (a support group's mix) is about none of them in
+        // particular.
+        let story: Vec<usize> = (0..reading.subjects.len())
+            .filter(|&s| reading.subjects[s] > 0.0 && reading.subjects[s] <= STORY_SUBJECT)
+            .collect();
+        if story.len() >= CROWDED_STORY {
+            for s in story {
+                reading.subjects[s] = CROWDED_SUBJECT;
+            }
         }
         reading
     }
