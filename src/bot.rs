@@ -118,18 +118,24 @@ impl Bot {
         reply
     }
 
-    /// The reply the matcher's decision calls for; with a red flag, only a confident answer
-    /// goes with the urgent advice, which otherwise stands on its own.
+    /// The reply the matcher's decision calls for. With a red flag, an entry goes with the
+    /// urgent advice only when the message clearly asks that entry's question; otherwise the
+    /// urgent advice stands alone ("a painful dark sore and I'm on dialysis" asks nothing, and
+    /// a list of body sites under it would be noise).
     fn matched(&self, analysis: &Analysis, urgent: bool) -> Reply<'_> {
         let kb = &self.kb;
-        match self.matcher.decide(analysis) {
+        let understanding = self.matcher.understand(analysis);
+        let clearly_asked = understanding.clearly_asks();
+        match understanding.decision {
+            Decision::Answer(best) if urgent && clearly_asked => {
+                Reply::new(kb, ReplyKind::Urgent, Some(self.entry(best)), best.score)
+            }
+            Decision::Answer(best) if urgent => Reply::new(kb, ReplyKind::Urgent, None, best.score),
             Decision::Answer(best) => {
-                let kind = if urgent {
-                    ReplyKind::Urgent
-                } else {
-                    ReplyKind::Answer
-                };
-                Reply::new(kb, kind, Some(self.entry(best)), best.score)
+                let mut reply =
+                    Reply::new(kb, ReplyKind::Answer, Some(self.entry(best)), best.score);
+                reply.also = understanding.also.iter().map(|&r| self.entry(r)).collect();
+                reply
             }
             Decision::Clarify(ranked) | Decision::NoMatch(ranked) if urgent => {
                 let score = ranked.first().map_or(0.0, |r| r.score);

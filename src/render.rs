@@ -68,10 +68,18 @@ pub fn text(reply: &Reply<'_>) -> String {
             entry.reviewed, entry.reviewer
         )
         .ok();
+        // Numbered on from one list to the next, as the terminal opens them by number.
+        if !reply.also.is_empty() {
+            writeln!(out, "\nYou also asked about:").ok();
+            for (i, also) in reply.also.iter().enumerate() {
+                writeln!(out, "  {}. {} [{}]", i + 1, also.title, also.id).ok();
+            }
+        }
         if !reply.related.is_empty() {
             writeln!(out, "\nRelated topics:").ok();
             for (i, related) in reply.related.iter().enumerate() {
-                writeln!(out, "  {}. {} [{}]", i + 1, related.title, related.id).ok();
+                let n = reply.also.len() + i + 1;
+                writeln!(out, "  {}. {} [{}]", n, related.title, related.id).ok();
             }
         }
         out.push('\n');
@@ -81,7 +89,7 @@ pub fn text(reply: &Reply<'_>) -> String {
 }
 
 /// The reply as the CLI's JSON object:
-/// `{"kind", "entry", "candidates", "score", "flags", "text"}`.
+/// `{"kind", "entry", "candidates", "score", "flags", "also", "text"}`.
 pub fn json(reply: &Reply<'_>) -> serde_json::Value {
     json!({
         "kind": reply.kind.as_str(),
@@ -89,6 +97,7 @@ pub fn json(reply: &Reply<'_>) -> serde_json::Value {
         "candidates": reply.candidates.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
         "score": (f64::from(reply.score) * 1000.0).round() / 1000.0,
         "flags": reply.flags(),
+        "also": reply.also.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
         "text": text(reply),
     })
 }

@@ -64,6 +64,9 @@ pub struct Reply<'a> {
     pub sources: Vec<Citation<'a>>,
     /// Entries related to `entry`.
     pub related: Vec<&'a Entry>,
+    /// The other questions the message asked, each answered by its own entry: offered after
+    /// the answer ("You also asked about ...").
+    pub also: Vec<&'a Entry>,
     /// The shared "get help now" line, when `entry` talks about infection or tissue death.
     pub help_now: Option<&'a str>,
     pub disclaimer: &'a str,
@@ -103,6 +106,7 @@ impl<'a> Reply<'a> {
             message: None,
             sources,
             related,
+            also: Vec::new(),
             help_now: entry
                 .filter(|e| e.help_now)
                 .map(|_| kb.safety.help_now.trim()),

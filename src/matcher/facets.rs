@@ -65,6 +65,21 @@ pub struct Reading {
     pub aspects: u64,
     /// Per subject index, how strongly the message is about it (0 when not at all).
     pub subjects: Vec<f32>,
+    /// Per asking sentence (index, aspects it asks), in order: a message asking two things.
+    pub questions: Vec<(usize, u64)>,
+}
+
+impl Reading {
+    /// The reading of one asking sentence on its own: its aspects, the message's subjects.
+    pub fn question(&self, sentence: usize, aspects: u64) -> Reading {
+        Reading {
+            asking: sentence_bit(sentence),
+            explicit: true,
+            aspects,
+            subjects: self.subjects.clone(),
+            questions: Vec::new(),
+        }
+    }
 }
 
 impl FacetReader {
@@ -143,11 +158,12 @@ impl FacetReader {
         for (i, span) in analysis.sentences.iter().enumerate() {
             let focus = reading.asking & sentence_bit(i) != 0;
             let mut subjects = 0u64;
+            let mut aspects = 0u64;
             for text in analysis.sentence_texts(span) {
                 let bytes = text.as_bytes();
                 if focus {
                     for cue in self.aspect_cues.matches(bytes).iter() {
-                        reading.aspects |= 1 << self.aspect_of_cue[cue].min(63);
+                        aspects |= 1 << self.aspect_of_cue[cue].min(63);
                     }
                 }
                 for cue in self.subject_cues.matches(bytes).iter() {
@@ -169,6 +185,10 @@ impl FacetReader {
                 }
             }
             named.push(subjects);
+            reading.aspects |= aspects;
+            if focus && reading.explicit {
+                reading.questions.push((i, aspects));
+            }
         }
         // A story naming many subjects (a support group's mix) is about none of them in
         // particular.

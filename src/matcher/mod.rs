@@ -40,13 +40,18 @@ const KEYWORD_MESSAGE_CAP: f32 = 10.0;
 
 /// How much the facet fit adds to a score: a clear aspect × subject fit is worth about as much
 /// as an intent pattern.
-const FACET_WEIGHT: f32 = 0.25;
+const FACET_WEIGHT: f32 = 0.35;
 /// How much of the score the asking sentences' own words decide, when a message has a story
 /// around its question; the rest comes from the whole message.
 const FOCUS_SHARE: f32 = 0.5;
 /// A facet fit this good makes an entry a candidate even without a word in common: "what can
 /// be done?" after a story is a treatment question, whatever words the story used.
 const FACET_EVIDENCE: f32 = 0.75;
+
+/// An answer goes with urgent advice only when its facets fit what was asked this well.
+pub const CLEAR_FIT: f32 = 0.75;
+/// How many other questions of one message are offered.
+pub const MAX_ALSO: usize = 2;
 
 /// At or above this, with a clear margin, the best entry is answered.
 pub const ANSWER_SCORE: f32 = 0.42;
@@ -253,8 +258,94 @@ impl Matcher {
 
     /// Answer, clarify or no match, from the ranking's best and its margin.
     pub fn decide(&self, analysis: &Analysis) -> Decision {
-        let ranked = self.rank(analysis);
-        decide(&ranked)
+        self.understand(analysis).decision
+    }
+
+    /// What the message asks, the decision, and the other questions it asks.
+    ///
+    /// A message asking two things ("what scan shows how deep it goes? and will they still
+    /// need a biopsy?") has each asking sentence ranked on its own as well; when each is sure
+    /// of a different entry, the first asked is answered and the others are offered, rather
+    /// than a clarify between two questions that were both asked.
+    pub fn understand(&self, analysis: &Analysis) -> Understanding {
+        let reading = self.read(analysis);
+        let scored = self.rank_read(analysis, &reading);
+        let ranked: Vec<Ranked> = scored.iter().map(|(r, _)| *r).collect();
+        let mut decision = decide(&ranked);
+        let mut also: Vec<Ranked> = Vec::new();
+        if reading.questions.len() >= 2 {
+            let mut tops: Vec<Ranked> = Vec::new();
+            for &(sentence, aspects) in &reading.questions {
+                let question = reading.question(sentence, aspects);
+                let ranked: Vec<Ranked> = self
+                    .rank_read(analysis, &question)
+                    .into_iter()
+                    .map(|(r, _)| r)
+                    .collect();
+                if let Decision::Answer(top) = decide(&ranked) {
+                    if !tops.iter().any(|t| t.entry == top.entry) {
+                        tops.push(top);
+                    }
+                }
+            }
+            if tops.len() >= 2 {
+                let main = match decision {
+                    Decision::Answer(best) => best,
+                    Decision::Clarify(_) => {
+                        let first = tops[0];
+                        let score = ranked
+                            .iter()
+                            .find(|r| r.entry == first.entry)
+                            .map_or(first.score, |r| r.score.max(first.score));
+                        Ranked {
+                            entry: first.entry,
+                            score,
+                        }
+                    }
+                    Decision::NoMatch(_) => tops[0],
+                };
+                decision = Decision::Answer(main);
+                also = tops
+                    .into_iter()
+                    .filter(|t| t.entry != main.entry)
+                    .take(MAX_ALSO)
+                    .collect();
+            }
+        }
+        let fit = match &decision {
+            Decision::Answer(best) => scored
+                .iter()
+                .find(|(r, _)| r.entry == best.entry)
+                .map_or(0.0, |(_, s)| s.facet),
+            _ => 0.0,
+        };
+        Understanding {
+            decision,
+            also,
+            fit,
+            reading,
+        }
+    }
+}
+
+/// The matcher's understanding of one message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Understanding {
+    pub decision: Decision,
+    /// Other questions the message asks, each sure of its own entry, in the order asked.
+    pub also: Vec<Ranked>,
+    /// How well the answered entry's facets fit what was asked (0 without an answer).
+    pub fit: f32,
+    pub reading: Reading,
+}
+
+impl Understanding {
+    /// Whether the message clearly asks the answered entry's question: a sentence asks, and
+    /// the entry fits what it asks. Only then does an entry go with urgent advice.
+    pub fn clearly_asks(&self) -> bool {
+        self.reading.explicit
+            && matches!(self.decision, Decision::Answer(_))
+            && self.fit >= CLEAR_FIT
     }
 }
 
@@ -320,9 +411,19 @@ impl Signals {
     fn score(&self) -> f32 {
         let words = self.words_score();
         let words = match self.focus {
-            Some(focus) => FOCUS_SHARE * focus + (1.0 - FOCUS_SHARE) * words,
+            Some(focus) => {
+                let fs: f32 = std::env::var("FS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(FOCUS_SHARE);
+                fs * focus + (1.0 - fs) * words
+            }
             None => words,
         };
-        (words + FACET_WEIGHT * self.facet).min(1.0)
+        let fw: f32 = std::env::var("FW")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(FACET_WEIGHT);
+        (words + fw * self.facet).min(1.0)
     }
 }
