@@ -194,8 +194,10 @@ pub struct Facets {
 #[serde(deny_unknown_fields)]
 pub struct Aspect {
     pub id: String,
-    /// The entry answering this aspect for no subject in particular.
-    pub general: String,
+    /// The entry answering this aspect for no subject in particular, if there is one ("is it
+    /// a good idea to...?" has none: only the subject's entry can say).
+    #[serde(default)]
+    pub general: Option<String>,
     /// Patterns read in the asking sentences.
     pub cues: Vec<String>,
 }

@@ -477,14 +477,11 @@ fn check_facets(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         if !aspects.insert(aspect.id.as_str()) || aspect.id == "*" {
             problems.push(problem(FILE, item, "duplicate or reserved aspect id"));
         }
-        if kb.entry(&aspect.general).is_none() {
+        if let Some(general) = aspect.general.as_deref().filter(|g| kb.entry(g).is_none()) {
             problems.push(problem(
                 FILE,
                 item,
-                format!(
-                    "names '{}' as its general entry, which is not an entry",
-                    aspect.general
-                ),
+                format!("names '{general}' as its general entry, which is not an entry"),
             ));
         }
         check_patterns(FILE, item, &aspect.cues, problems);

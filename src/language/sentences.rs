@@ -55,13 +55,15 @@ pub fn split(message: &str) -> Vec<Sentence<'_>> {
 
 /// The clauses of `message`: its sentences, each cut again where a second question starts
 /// inside it ("is it my kidneys, and how would that put calcium in my skin"), so a message asking
-/// two things can be read as two questions. A clause keeps its sentence's question mark.
+/// two things can be read as two questions. Only the last clause keeps its sentence's question
+/// mark.
 pub fn clauses(message: &str) -> Vec<Sentence<'_>> {
     let mut out = Vec::new();
     for sentence in split(message) {
         let mut rest = sentence.text;
         while let Some(cut) = next_clause(rest) {
-            push(&mut out, &rest[..cut], sentence.question_mark);
+            // The question mark closes the last clause; an earlier one asks by its own words.
+            push(&mut out, &rest[..cut], false);
             rest = &rest[cut..];
         }
         push(&mut out, rest, sentence.question_mark);
@@ -76,16 +78,11 @@ const QUESTION_STARTS: &[&str] = &[
 ];
 
 /// Where the next clause of `text` starts: after ", and " / ", or " / ", but " / " and also " /
-/// ", also " when a question word follows, and only with a few words on either side.
+/// ", also " when a question word follows, or after a bare comma when "what", "why", "how"...
+/// follows, and only with a few words on either side.
 fn next_clause(text: &str) -> Option<usize> {
-    const JOINS: &[&str] = &[
-        ", and ",
-        ", or ",
-        ", but ",
-        ", also ",
-        " and also ",
-        ", so ",
-    ];
+    const JOINS: &[&str] = &[", and ", ", or ", ", but ", ", also ", " and also ", ", so ", ", "];
+    const WH: &[&str] = &["what", "why", "how", "when", "where", "who", "which"];
     let lower = text.to_ascii_lowercase();
     let mut best: Option<usize> = None;
     for join in JOINS {
@@ -96,7 +93,13 @@ fn next_clause(text: &str) -> Option<usize> {
             let next = lower[after..].split(' ').next().unwrap_or("");
             let words_before = lower[..at].split_whitespace().count();
             let words_after = lower[after..].split_whitespace().count();
-            if QUESTION_STARTS.contains(&next) && words_before >= 3 && words_after >= 3 {
+            // After a bare comma only a question word starts a question ("..., is" rarely does).
+            let starts = if *join == ", " {
+                WH.contains(&next)
+            } else {
+                QUESTION_STARTS.contains(&next)
+            };
+            if starts && words_before >= 3 && words_after >= 2 {
                 // Cut after the comma, so the new clause starts at the joining word.
                 let cut = at + join.find(|c: char| c.is_alphabetic()).unwrap_or(0);
                 best = Some(best.map_or(cut, |b| b.min(cut)));

@@ -95,7 +95,7 @@ impl FacetReader {
         for (e, entry) in kb.entries.iter().enumerate() {
             // Aspects' general entries answer their aspect, whatever the entries table says.
             for (a, aspect) in facets.aspect.iter().enumerate() {
-                if aspect.general == entry.id {
+                if aspect.general.as_deref() == Some(entry.id.as_str()) {
                     entry_facets[e].push(Facet {
                         aspect: Some(a),
                         subject: None,

@@ -289,20 +289,14 @@ impl Matcher {
                 }
             }
             if tops.len() >= 2 {
-                let main = match decision {
-                    Decision::Answer(best) => best,
-                    Decision::Clarify(_) => {
-                        let first = tops[0];
-                        let score = ranked
-                            .iter()
-                            .find(|r| r.entry == first.entry)
-                            .map_or(first.score, |r| r.score.max(first.score));
-                        Ranked {
-                            entry: first.entry,
-                            score,
-                        }
-                    }
-                    Decision::NoMatch(_) => tops[0],
+                // The first question asked is the main one.
+                let first = tops[0];
+                let main = Ranked {
+                    entry: first.entry,
+                    score: ranked
+                        .iter()
+                        .find(|r| r.entry == first.entry)
+                        .map_or(first.score, |r| r.score.max(first.score)),
                 };
                 decision = Decision::Answer(main);
                 also = tops
