@@ -207,6 +207,10 @@ pub struct Aspect {
 #[serde(deny_unknown_fields)]
 pub struct Subject {
     pub id: String,
+    /// How much naming it counts (1 unless given): a background condition (kidney disease,
+    /// an autoimmune disease) counts a little less than a specific one (calciphylaxis).
+    #[serde(default)]
+    pub weight: Option<f32>,
     /// Patterns read in every sentence.
     pub cues: Vec<String>,
 }

@@ -81,7 +81,15 @@ const QUESTION_STARTS: &[&str] = &[
 /// ", also " when a question word follows, or after a bare comma when "what", "why", "how"...
 /// follows, and only with a few words on either side.
 fn next_clause(text: &str) -> Option<usize> {
-    const JOINS: &[&str] = &[", and ", ", or ", ", but ", ", also ", " and also ", ", so ", ", "];
+    const JOINS: &[&str] = &[
+        ", and ",
+        ", or ",
+        ", but ",
+        ", also ",
+        " and also ",
+        ", so ",
+        ", ",
+    ];
     const WH: &[&str] = &["what", "why", "how", "when", "where", "who", "which"];
     let lower = text.to_ascii_lowercase();
     let mut best: Option<usize> = None;

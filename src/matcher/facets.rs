@@ -20,6 +20,8 @@ use crate::patterns::{compile_set, RegexSet};
 
 /// A subject named only in the story around the question counts this much.
 pub const STORY_SUBJECT: f32 = 0.5;
+/// How many sentences back an asking sentence that points back ("it") looks for its subject.
+const LOOK_BACK: usize = 3;
 /// A story naming this many subjects...
 const CROWDED_STORY: usize = 3;
 /// ...has each count only this much.
@@ -46,6 +48,8 @@ pub struct FacetReader {
     subject_cues: RegexSet,
     subject_of_cue: Vec<usize>,
     subject_ids: Vec<String>,
+    /// Per subject, how much naming it counts.
+    weights: Vec<f32>,
     /// Per entry (index into the base's entries), the pairs it answers.
     entry_facets: Vec<Vec<Facet>>,
     /// Per aspect, the subjects some entry answers that aspect for, by name.
@@ -128,6 +132,11 @@ impl FacetReader {
             subject_cues,
             subject_of_cue,
             subject_ids,
+            weights: facets
+                .subject
+                .iter()
+                .map(|s| s.weight.unwrap_or(1.0))
+                .collect(),
             entry_facets,
             specific,
             any,
@@ -170,12 +179,18 @@ impl FacetReader {
                     subjects |= 1 << self.subject_of_cue[cue].min(63);
                 }
             }
-            // An asking sentence that names nothing ("what is it?") asks about what the
-            // sentence before it named.
+            // An asking sentence that names nothing but points back ("what is it?", "how does
+            // it lead to calcium in the skin?") asks about what the story last named.
             let strength = if focus { 1.0 } else { STORY_SUBJECT };
             let mut counted = subjects;
-            if focus && subjects == 0 && i > 0 && reading.explicit {
-                counted = named[i - 1];
+            if focus && subjects == 0 && reading.explicit && points_back(analysis, span) {
+                counted = named
+                    .iter()
+                    .rev()
+                    .take(LOOK_BACK)
+                    .copied()
+                    .find(|&n| n != 0)
+                    .unwrap_or(0);
             }
             for (s, slot) in reading.subjects.iter_mut().enumerate() {
                 if counted & (1 << s.min(63)) != 0 {
@@ -199,6 +214,9 @@ impl FacetReader {
             for s in story {
                 reading.subjects[s] = CROWDED_SUBJECT;
             }
+        }
+        for (slot, weight) in reading.subjects.iter_mut().zip(&self.weights) {
+            *slot *= weight;
         }
         reading
     }
@@ -268,6 +286,18 @@ impl FacetReader {
         !self.entry_facets[e].is_empty()
     }
 }
+
+/// Whether a sentence points back to something named before it ("it", "they", "this").
+fn points_back(analysis: &Analysis, span: &crate::language::Span) -> bool {
+    analysis.normalized[span.normalized.clone()]
+        .split(' ')
+        .any(|w| POINTERS.contains(&w))
+}
+
+const POINTERS: &[&str] = &[
+    "it", "its", "they", "them", "theyre", "this", "that", "thats", "these", "those", "he", "she",
+    "him", "her",
+];
 
 /// One set of every cue, and for each cue the index of its owner.
 fn cue_set<'a>(
