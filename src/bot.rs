@@ -3,6 +3,7 @@
 //! `Bot` is built once from a validated knowledge base and is then read-only, so the Discord
 //! handler can share it between tasks and the terminal, CLI and tests call the same `ask`.
 
+use crate::about::About;
 use crate::knowledge::{Entry, KnowledgeBase};
 use crate::language::{Analysis, Analyzer};
 use crate::matcher::{Decision, Matcher, Ranked};
@@ -29,6 +30,7 @@ pub struct Bot {
     matcher: Matcher,
     safety: Safety,
     smalltalk: Smalltalk,
+    about: About,
     scope: Scope,
 }
 
@@ -38,8 +40,10 @@ impl Bot {
         let matcher = Matcher::new(&kb, &analyzer)?;
         let safety = Safety::new(&kb.safety)?;
         let smalltalk = Smalltalk::new(&kb.smalltalk)?;
-        let scope = Scope::new(&kb.outside)?;
+        let scope = Scope::new(&kb.outside, &kb.unmentioned)?;
+        let about = About::new(&kb.about)?;
         Ok(Bot {
+            about,
             kb,
             analyzer,
             matcher,
@@ -83,6 +87,12 @@ impl Bot {
             return reply;
         }
         if !flags.urgent && !flags.dosing {
+            // A question about the bot gets the bot's own answer, never a medical entry.
+            if let Some(about) = self.about.find(analysis) {
+                let mut reply = Reply::new(kb, ReplyKind::Smalltalk, None, 0.0);
+                reply.message = Some(&about.reply);
+                return reply;
+            }
             if let Some(talk) = self.smalltalk.find(analysis) {
                 let mut reply = Reply::new(kb, ReplyKind::Smalltalk, None, 0.0);
                 reply.message = Some(&talk.reply);
@@ -95,6 +105,7 @@ impl Bot {
         } else {
             self.scope.find(analysis)
         };
+        let in_scope = outside.is_none();
         let mut reply = match outside {
             Some(outside) => {
                 let mut reply = Reply::new(kb, ReplyKind::NoMatch, None, 0.0);
@@ -109,6 +120,16 @@ impl Bot {
             }
             None => self.matched(analysis, flags.urgent),
         };
+        // A remedy the sources never mention is named as such before the home-care answer.
+        if !flags.urgent && in_scope {
+            if let Some(remedy) = self.scope.unmentioned(analysis) {
+                if let Some(entry) = kb.entry(&remedy.answer) {
+                    let score = reply.score;
+                    reply = Reply::new(kb, ReplyKind::Answer, Some(entry), score);
+                    reply.message = Some(&remedy.note);
+                }
+            }
+        }
         if flags.urgent {
             reply.alert = Some(&kb.safety.urgent.text);
         }

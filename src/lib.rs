@@ -5,6 +5,7 @@
 //! no Discord, async or terminal types, so the terminal chat, the CLI, the tests and the
 //! Discord handler all take the very same path: `Bot::ask` -> `Reply` -> a renderer.
 
+pub mod about;
 pub mod bot;
 pub mod chat;
 pub mod discord;

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 pub use model::{
     Aspect, Entry, Facets, Lexicon, Outside, SafetyConfig, SafetyRule, Smalltalk, Source,
-    SourceRef, Subject, Theme, Topics,
+    SourceRef, Subject, Theme, Topics, Unmentioned,
 };
 
 mod builtin {
@@ -79,6 +79,8 @@ pub struct KnowledgeBase {
     pub smalltalk: Vec<Smalltalk>,
     /// Kinds of questions the sources do not cover.
     pub outside: Vec<Outside>,
+    /// Remedies the sources never mention.
+    pub unmentioned: Vec<Unmentioned>,
     /// Questions about the bot itself (`about.toml`): what it stores, where its answers come
     /// from, whether it is a doctor. Answered from here, never from a medical entry.
     pub about: Vec<Smalltalk>,
@@ -143,6 +145,7 @@ impl KnowledgeBase {
             lexicon: p.lexicon,
             smalltalk: p.smalltalk,
             outside: p.outside,
+            unmentioned: p.unmentioned,
             about: p.about,
             facets: p.facets,
             topics: p.topics,

@@ -214,3 +214,17 @@ pub struct Subject {
     /// Patterns read in every sentence.
     pub cues: Vec<String>,
 }
+
+/// A remedy the sources never mention (`[[unmentioned]]` in `knowledge/scope.toml`): the reply
+/// says so before the entry that does cover home care, rather than let the remedy's name
+/// pull in a neighbouring entry or pass unremarked.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unmentioned {
+    pub id: String,
+    pub patterns: Vec<String>,
+    /// Shown before the answer: "My sources don't mention castor oil..."
+    pub note: String,
+    /// The entry answered after the note.
+    pub answer: String,
+}

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::{
     Entry, Facets, KnowledgeBase, Lexicon, Outside, Problem, SafetyConfig, Smalltalk, Source,
-    Topics,
+    Topics, Unmentioned,
 };
 use crate::language::normalize;
 
@@ -33,6 +33,7 @@ pub(super) struct Parts {
     pub lexicon: Lexicon,
     pub smalltalk: Vec<Smalltalk>,
     pub outside: Vec<Outside>,
+    pub unmentioned: Vec<Unmentioned>,
     pub about: Vec<Smalltalk>,
     pub facets: Facets,
     pub topics: Topics,
@@ -64,6 +65,8 @@ struct SourcesFile {
 struct ScopeFile {
     #[serde(default)]
     outside: Vec<Outside>,
+    #[serde(default)]
+    unmentioned: Vec<Unmentioned>,
 }
 
 #[derive(Deserialize)]
@@ -184,6 +187,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
             lexicon,
             smalltalk: smalltalk.smalltalk,
             outside: scope.outside,
+            unmentioned: scope.unmentioned,
             about: about.about,
             facets,
             topics,
@@ -202,6 +206,7 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
     check_lexicon(kb, &mut problems);
     check_smalltalk(kb, &mut problems);
     check_about(kb, &mut problems);
+    check_unmentioned(kb, &mut problems);
     check_facets(kb, &mut problems);
     check_scope(kb, &mut problems);
     check_topics(kb, &mut problems);
@@ -560,6 +565,23 @@ fn check_scope(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 ));
             }
         }
+    }
+}
+
+fn check_unmentioned(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    for remedy in &kb.unmentioned {
+        let item = Some(remedy.id.as_str());
+        if remedy.note.trim().is_empty() {
+            problems.push(problem("scope.toml", item, "has an empty note"));
+        }
+        if kb.entry(&remedy.answer).is_none() {
+            problems.push(problem(
+                "scope.toml",
+                item,
+                format!("answers '{}', which is not an entry", remedy.answer),
+            ));
+        }
+        check_patterns("scope.toml", item, &remedy.patterns, problems);
     }
 }
 

@@ -90,7 +90,9 @@ fn next_clause(text: &str) -> Option<usize> {
         ", so ",
         ", ",
     ];
-    const WH: &[&str] = &["what", "why", "how", "when", "where", "who", "which"];
+    // Not "who", "which", "where" or "when": after a comma they mostly start a relative
+    // clause ("then there's me, who got mine after an accident").
+    const WH: &[&str] = &["what", "why", "how"];
     let lower = text.to_ascii_lowercase();
     let mut best: Option<usize> = None;
     for join in JOINS {

@@ -184,6 +184,7 @@ impl FacetReader {
             let strength = if focus { 1.0 } else { STORY_SUBJECT };
             let mut counted = subjects;
             if focus && subjects == 0 && reading.explicit && points_back(analysis, span) {
+                // (A short question that names nothing points back too: "is bad idea?")
                 counted = named
                     .iter()
                     .rev()
@@ -289,10 +290,12 @@ impl FacetReader {
 
 /// Whether a sentence points back to something named before it ("it", "they", "this").
 fn points_back(analysis: &Analysis, span: &crate::language::Span) -> bool {
-    analysis.normalized[span.normalized.clone()]
-        .split(' ')
-        .any(|w| POINTERS.contains(&w))
+    let text = &analysis.normalized[span.normalized.clone()];
+    text.split(' ').count() <= SHORT_QUESTION || text.split(' ').any(|w| POINTERS.contains(&w))
 }
+
+/// A question this short that names nothing is about what came before it.
+const SHORT_QUESTION: usize = 4;
 
 const POINTERS: &[&str] = &[
     "it", "its", "they", "them", "theyre", "this", "that", "thats", "these", "those", "he", "she",
