@@ -184,6 +184,7 @@ impl FacetReader {
             let strength = if focus { 1.0 } else { STORY_SUBJECT };
             let mut counted = subjects;
             if focus && subjects == 0 && reading.explicit && points_back(analysis, span) {
+                // (A list of several is about none in particular.)
                 // (A short question that names nothing points back too: "is bad idea?")
                 counted = named
                     .iter()
@@ -191,6 +192,7 @@ impl FacetReader {
                     .take(LOOK_BACK)
                     .copied()
                     .find(|&n| n != 0)
+                    .filter(|n| n.count_ones() < CROWDED_STORY as u32)
                     .unwrap_or(0);
             }
             for (s, slot) in reading.subjects.iter_mut().enumerate() {

@@ -41,6 +41,8 @@ const KEYWORD_MESSAGE_CAP: f32 = 10.0;
 /// How much the facet fit adds to a score: a clear aspect × subject fit is worth about as much
 /// as an intent pattern.
 const FACET_WEIGHT: f32 = 0.35;
+/// Taken off an entry none of whose facets answers what the message asks.
+const MISMATCH_PENALTY: f32 = 0.1;
 /// How much of the score the asking sentences' own words decide, when a message has a story
 /// around its question; the rest comes from the whole message.
 const FOCUS_SHARE: f32 = 0.5;
@@ -140,6 +142,12 @@ impl Matcher {
         let focused = reading.explicit && focus != all;
         for e in 0..self.index.entries {
             let fit = self.facets.fit(e, reading);
+            if fit == 0.0 && reading.aspects != 0 && self.facets.has_facets(e) {
+                // The message asks something this entry does not answer.
+                if let Some(s) = scores.get_mut(&(e as u32)) {
+                    s.mismatch = true;
+                }
+            }
             if fit > 0.0 {
                 scores.entry(e as u32).or_default().facet = fit;
                 if fit >= FACET_EVIDENCE {
@@ -390,6 +398,8 @@ pub struct Signals {
     pub focus: Option<f32>,
     /// How well the entry's aspect × subject pairs fit what was asked and what it is about.
     pub facet: f32,
+    /// The message asks something none of the entry's facets answers.
+    pub mismatch: bool,
 }
 
 impl Signals {
@@ -405,14 +415,13 @@ impl Signals {
     fn score(&self) -> f32 {
         let words = self.words_score();
         let words = match self.focus {
-            Some(focus) => {
-                let fs: f32 = std::env::var("FS")
-                    .ok()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(FOCUS_SHARE);
-                fs * focus + (1.0 - fs) * words
-            }
+            Some(focus) => FOCUS_SHARE * focus + (1.0 - FOCUS_SHARE) * words
             None => words,
+        };
+        let words = if self.mismatch {
+            words - MISMATCH_PENALTY
+        } else {
+            words
         };
         let fw: f32 = std::env::var("FW")
             .ok()
