@@ -415,7 +415,7 @@ impl Signals {
     fn score(&self) -> f32 {
         let words = self.words_score();
         let words = match self.focus {
-            Some(focus) => FOCUS_SHARE * focus + (1.0 - FOCUS_SHARE) * words
+            Some(focus) => FOCUS_SHARE * focus + (1.0 - FOCUS_SHARE) * words,
             None => words,
         };
         let words = if self.mismatch {
@@ -423,10 +423,6 @@ impl Signals {
         } else {
             words
         };
-        let fw: f32 = std::env::var("FW")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(FACET_WEIGHT);
-        (words + fw * self.facet).min(1.0)
+        (words + FACET_WEIGHT * self.facet).min(1.0)
     }
 }
