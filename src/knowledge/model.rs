@@ -180,6 +180,10 @@ pub struct Facets {
     /// Patterns that make a sentence ask, besides a question mark.
     #[serde(default)]
     pub asking: Vec<String>,
+    /// Patterns that show a message is about the condition; facets count only then (or when
+    /// the message names a subject).
+    #[serde(default)]
+    pub domain: Vec<String>,
     #[serde(default)]
     pub aspect: Vec<Aspect>,
     #[serde(default)]

@@ -476,6 +476,7 @@ fn check_facets(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     const FILE: &str = "facets.toml";
     let facets = &kb.facets;
     check_patterns(FILE, Some("asking"), &facets.asking, problems);
+    check_patterns(FILE, Some("domain"), &facets.domain, problems);
     let mut aspects = HashSet::new();
     for aspect in &facets.aspect {
         let item = Some(aspect.id.as_str());

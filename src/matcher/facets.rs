@@ -42,6 +42,7 @@ struct Facet {
 #[derive(Debug)]
 pub struct FacetReader {
     asking: RegexSet,
+    domain: RegexSet,
     aspect_cues: RegexSet,
     aspect_of_cue: Vec<usize>,
     aspect_ids: Vec<String>,
@@ -71,6 +72,8 @@ pub struct Reading {
     pub subjects: Vec<f32>,
     /// Per asking sentence (index, aspects it asks), in order: a message asking two things.
     pub questions: Vec<(usize, u64)>,
+    /// The message is about the condition (it names it, or a subject): facets count only then.
+    pub in_domain: bool,
 }
 
 impl Reading {
@@ -82,6 +85,7 @@ impl Reading {
             aspects,
             subjects: self.subjects.clone(),
             questions: Vec::new(),
+            in_domain: self.in_domain,
         }
     }
 }
@@ -126,6 +130,7 @@ impl FacetReader {
         }
         Ok(FacetReader {
             asking: compile_set(&facets.asking)?,
+            domain: compile_set(&facets.domain)?,
             aspect_cues,
             aspect_of_cue,
             aspect_ids,
@@ -221,11 +226,16 @@ impl FacetReader {
         for (slot, weight) in reading.subjects.iter_mut().zip(&self.weights) {
             *slot *= weight;
         }
+        reading.in_domain = reading.subjects.iter().any(|&s| s > 0.0)
+            || analysis.texts().any(|t| self.domain.is_match(t.as_bytes()));
         reading
     }
 
     /// How well entry `e`'s aspect × subject pairs fit what was read, from 0 to 1.
     pub fn fit(&self, e: usize, reading: &Reading) -> f32 {
+        if !reading.in_domain {
+            return 0.0;
+        }
         let mut best: f32 = 0.0;
         for facet in &self.entry_facets[e] {
             let aspect = match facet.aspect {

@@ -142,7 +142,8 @@ impl Matcher {
         let focused = reading.explicit && focus != all;
         for e in 0..self.index.entries {
             let fit = self.facets.fit(e, reading);
-            if fit == 0.0 && reading.aspects != 0 && self.facets.has_facets(e) {
+            if fit == 0.0 && reading.in_domain && reading.aspects != 0 && self.facets.has_facets(e)
+            {
                 // The message asks something this entry does not answer.
                 if let Some(s) = scores.get_mut(&(e as u32)) {
                     s.mismatch = true;
