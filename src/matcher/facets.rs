@@ -188,10 +188,10 @@ impl FacetReader {
             // it lead to calcium in the skin?") asks about what the story last named.
             let strength = if focus { 1.0 } else { STORY_SUBJECT };
             let mut counted = subjects;
-            if focus && subjects == 0 && reading.explicit && points_back(analysis, span) {
+            let pointing = focus && reading.explicit && points_back(analysis, span);
+            if pointing && (subjects == 0 || pronoun(analysis, span)) {
                 // (A list of several is about none in particular.)
-                // (A short question that names nothing points back too: "is bad idea?")
-                counted = named
+                counted |= named
                     .iter()
                     .rev()
                     .take(LOOK_BACK)
@@ -304,6 +304,15 @@ impl FacetReader {
 fn points_back(analysis: &Analysis, span: &crate::language::Span) -> bool {
     let text = &analysis.normalized[span.normalized.clone()];
     text.split(' ').count() <= SHORT_QUESTION || text.split(' ').any(|w| POINTERS.contains(&w))
+}
+
+/// Whether a sentence that names a subject also points back to another with "it" or "they"
+/// ("why do dialysis patients get it"); "this" and "that" mostly mean the situation ("is the
+/// scleroderma the cause of this").
+fn pronoun(analysis: &Analysis, span: &crate::language::Span) -> bool {
+    analysis.normalized[span.normalized.clone()]
+        .split(' ')
+        .any(|w| matches!(w, "it" | "they" | "them"))
 }
 
 /// A question this short that names nothing is about what came before it.

@@ -102,7 +102,16 @@ impl Matcher {
 
     /// What the message asks and what it is about.
     pub fn read(&self, analysis: &Analysis) -> Reading {
-        self.facets.read(analysis)
+        let mut reading = self.facets.read(analysis);
+        // A message every word of which the base knows is about the condition too: "how is
+        // it categorised?" asked of this bot asks about calcinosis.
+        if !reading.in_domain && !analysis.terms.is_empty() {
+            reading.in_domain = analysis
+                .terms
+                .iter()
+                .all(|t| self.index.terms.contains_key(t));
+        }
+        reading
     }
 
     /// The facet reader, for naming what was read (`--explain`).
