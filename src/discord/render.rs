@@ -330,6 +330,9 @@ pub fn reply(reply: &Reply<'_>) -> Rendered {
                 reply.kind,
             ));
         }
+        if !reply.also.is_empty() {
+            cards.push(also_card(reply));
+        }
     }
     if cards.is_empty() {
         // Every kind the core produces has text; this keeps an odd reply from being an empty
@@ -351,6 +354,10 @@ pub fn reply(reply: &Reply<'_>) -> Rendered {
         for entry in &reply.candidates {
             push_button(&mut buttons, entry, primary);
         }
+        // The other questions the message asked come first, highlighted: they were asked.
+        for entry in &reply.also {
+            push_button(&mut buttons, entry, true);
+        }
         for entry in reply.related.iter().take(MAX_RELATED) {
             push_button(&mut buttons, entry, false);
         }
@@ -361,6 +368,21 @@ pub fn reply(reply: &Reply<'_>) -> Rendered {
         .map(|chunk| Row::Buttons(chunk.to_vec()))
         .collect();
     Rendered { cards, rows }
+}
+
+/// "You also asked about ...": the other questions of the message, each with its button.
+fn also_card(reply: &Reply<'_>) -> Card {
+    let mut text = String::from("You also asked about:");
+    for entry in &reply.also {
+        text.push_str("\n• ");
+        text.push_str(&entry.title);
+    }
+    text.push_str("\nPress its button below to read the answer.");
+    Card {
+        description: Some(fit(&text, limits::DESCRIPTION).into_owned()),
+        colour: INFO_COLOUR,
+        ..Card::default()
+    }
 }
 
 fn message_card(reply: &Reply<'_>) -> Card {
@@ -1019,6 +1041,26 @@ mod tests {
             assert_eq!(text.contains("/topics"), kind == ReplyKind::NoMatch);
             assert!(rendered.cards[0].footer.is_some(), "the disclaimer");
         }
+    }
+
+    #[test]
+    fn the_other_questions_asked_come_as_highlighted_buttons() {
+        let bot = builtin();
+        let reply = bot.ask(
+            "what scan is best for seeing how deep the calcium goes? and will they still need to biopsie it after",
+        );
+        assert_eq!(reply.also.len(), 1, "two questions asked");
+        let rendered = self::reply(&reply);
+        assert!(rendered.problems().is_empty());
+        let Row::Buttons(buttons) = &rendered.rows[0] else {
+            panic!("buttons expected");
+        };
+        assert_eq!(buttons[0].id, format!("{}{}", ids::SHOW, reply.also[0].id));
+        assert!(buttons[0].primary);
+        assert!(rendered.cards.iter().any(|c| c
+            .description
+            .as_deref()
+            .is_some_and(|d| d.starts_with("You also asked about:"))));
     }
 
     #[test]
