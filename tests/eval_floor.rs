@@ -6,19 +6,71 @@ use std::path::Path;
 
 use calcibot::{eval, Bot, KnowledgeBase};
 
-/// A little below the accuracy measured when this floor was set (92.6% on dev, 90.0% on the
-/// held-out set; see the closing notes).
+/// A little below the accuracy measured when this floor was set (90.0% on the held-out set;
+/// see the closing notes).
 const ACCURACY_FLOOR: f64 = 0.88;
 const WRONG_ANSWER_CEILING: f64 = 0.03;
+/// Dev set: measured 98.5%, no wrong answer, with question focus and facets.
+const DEV_FLOOR: f64 = 0.95;
+const DEV_WRONG_CEILING: f64 = 0.02;
+/// Dev stories: measured STORIES_MEASURED.
+const STORIES_FLOOR: f64 = 0.70;
+const STORIES_WRONG_CEILING: f64 = 0.03;
+/// Third blind set: measured BLIND3_MEASURED.
+const BLIND3_FLOOR: f64 = 0.60;
+const BLIND3_WRONG_CEILING: f64 = 0.10;
 
+/// `../shared/eval/dev.jsonl`, the set tuned on. A missing file fails the test, naming it: a
+/// floor that passes without its data guards nothing.
 #[test]
 fn dev_set_stays_above_the_floor() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/dev.jsonl");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("skipped: {} is not beside this checkout", path.display());
-        return;
-    };
-    assert_floor(&text, ACCURACY_FLOOR, WRONG_ANSWER_CEILING);
+    assert_floor(&shared("eval/dev.jsonl"), DEV_FLOOR, DEV_WRONG_CEILING);
+}
+
+/// `../shared/eval/dev-stories.jsonl`: long stories, non-native English and two questions in
+/// one message, tuned on by category.
+#[test]
+fn dev_stories_stay_above_the_floor() {
+    assert_floor(
+        &shared("eval/dev-stories.jsonl"),
+        STORIES_FLOOR,
+        STORIES_WRONG_CEILING,
+    );
+}
+
+/// `tests/data/blind3.jsonl`: 170 messages in the dev-stories styles by a teammate who saw
+/// neither the base nor the dev sets, measured once when the question-focus work was done
+/// (see the closing note) before anything was tuned on it.
+#[test]
+fn third_blind_set_stays_above_the_floor() {
+    assert_floor(&data("blind3.jsonl"), BLIND3_FLOOR, BLIND3_WRONG_CEILING);
+}
+
+/// The text of `../shared/<name>`; panics naming the file when it is missing.
+fn shared(name: &str) -> String {
+    read(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared")
+            .join(name),
+    )
+}
+
+/// The text of `tests/data/<name>`; panics naming the file when it is missing.
+fn data(name: &str) -> String {
+    read(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name),
+    )
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|err| {
+        panic!(
+            "{}: {err}. The floor needs this file; put the shared folder beside the checkout.",
+            path.display()
+        )
+    })
 }
 
 /// `tests/data/heldout.jsonl`: 150 messages written by a teammate who saw neither the knowledge
@@ -44,6 +96,11 @@ fn second_blind_set_stays_above_the_floor() {
 }
 
 fn assert_floor(text: &str, accuracy_floor: f64, wrong_ceiling: f64) {
+    assert_floor_flags(text, accuracy_floor, wrong_ceiling, true);
+}
+
+/// `every_flag`: every urgent and crisis message must be caught too.
+fn assert_floor_flags(text: &str, accuracy_floor: f64, wrong_ceiling: f64, every_flag: bool) {
     let bot = Bot::new(KnowledgeBase::builtin().expect("valid base")).expect("bot");
     let cases = eval::parse(text, &bot).expect("the eval set parses");
     let report = eval::run(&bot, &cases);
@@ -51,14 +108,16 @@ fn assert_floor(text: &str, accuracy_floor: f64, wrong_ceiling: f64) {
     assert!(report.accuracy() >= accuracy_floor, "{summary}");
     let (urgent, urgent_total) = report.label("urgent");
     let (crisis, crisis_total) = report.label("crisis");
-    assert_eq!(
-        urgent, urgent_total,
-        "every urgent message is caught\n{summary}"
-    );
-    assert_eq!(
-        crisis, crisis_total,
-        "every crisis message is caught\n{summary}"
-    );
+    if every_flag {
+        assert_eq!(
+            urgent, urgent_total,
+            "every urgent message is caught\n{summary}"
+        );
+        assert_eq!(
+            crisis, crisis_total,
+            "every crisis message is caught\n{summary}"
+        );
+    }
     let wrong = report.wrong_answers() as f64 / report.total() as f64;
     assert!(wrong <= wrong_ceiling, "{summary}");
 }
