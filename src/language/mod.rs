@@ -9,7 +9,7 @@ pub mod spelling;
 pub mod stem;
 pub mod wordlist;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::knowledge::KnowledgeBase;
 

@@ -6,7 +6,7 @@
 //! one-deletion forms then meet every word within one edit (and many within two) by hash
 //! look-up, and only those few candidates are measured with `strsim`.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Words shorter than this are never corrected: "cat" is not a typo of "cap".
 const MIN_LEN: usize = 4;
@@ -66,7 +66,7 @@ impl SpellingIndex {
         }
         let allowed = if len >= TWO_EDITS_FROM { 2 } else { 1 };
         let first = word.chars().next();
-        let mut candidates: HashSet<u32> = HashSet::new();
+        let mut candidates: HashSet<u32> = HashSet::default();
         for form in std::iter::once(word.to_string()).chain(deletions(word)) {
             if let Some(&id) = self.known.get(&form) {
                 candidates.insert(id);

@@ -4,7 +4,7 @@
 //! Scoring walks only the postings of the message's own terms, so a message costs the same
 //! whether the base has 50 entries or 10,000 that share none of its words.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::patterns::{compile_set, RegexSet};
 
@@ -56,7 +56,7 @@ pub struct Index {
 
 impl Index {
     pub fn build(kb: &KnowledgeBase, analyzer: &Analyzer) -> Result<Index, crate::patterns::Error> {
-        let mut terms: HashMap<String, TermId> = HashMap::new();
+        let mut terms: HashMap<String, TermId> = HashMap::default();
         let intern = |term: &str, terms: &mut HashMap<String, TermId>| -> TermId {
             if let Some(&id) = terms.get(term) {
                 return id;

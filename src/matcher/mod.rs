@@ -14,7 +14,7 @@
 mod facets;
 mod index;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::knowledge::KnowledgeBase;
 use crate::language::{sentence_bit, Analysis, Analyzer};
@@ -137,18 +137,48 @@ impl Matcher {
     /// The ranking for a message already read: the words of the whole message and of its
     /// asking sentences, and how each entry's facets fit what was asked.
     pub fn rank_read(&self, analysis: &Analysis, reading: &Reading) -> Vec<(Ranked, Signals)> {
+        let words = self.words(analysis, reading);
+        self.rank_with(analysis, reading, &words)
+    }
+
+    /// What every reading of one message shares: the whole message's word signals, and which
+    /// sentences each intent pattern matched (found once, then masked per question).
+    fn words(&self, analysis: &Analysis, reading: &Reading) -> Words {
         let all = all_sentences(analysis);
-        let (mut scores, mut evidence) = self.word_signals(analysis, all);
+        // Only a message with a story around its question reads sentences apart.
+        let apart = reading.explicit && reading.asking & all != all || reading.questions.len() >= 2;
+        let sentence_patterns = if apart {
+            self.sentence_patterns(analysis)
+        } else {
+            Vec::new()
+        };
+        let (scores, evidence) = self.word_signals(analysis, all, &sentence_patterns);
+        Words {
+            scores,
+            evidence,
+            sentence_patterns,
+        }
+    }
+
+    fn rank_with(
+        &self,
+        analysis: &Analysis,
+        reading: &Reading,
+        words: &Words,
+    ) -> Vec<(Ranked, Signals)> {
+        let all = all_sentences(analysis);
+        let mut scores = words.scores.clone();
+        let mut evidence = words.evidence.clone();
         // The asking sentences on their own, when there are some and they are not the whole
         // message: what is asked, apart from the story.
         let focus = reading.asking & all;
-        if reading.explicit && focus != all {
-            let (focused, _) = self.word_signals(analysis, focus);
-            for (e, f) in focused {
+        let focused = reading.explicit && focus != all;
+        if focused {
+            let (in_focus, _) = self.word_signals(analysis, focus, &words.sentence_patterns);
+            for (e, f) in in_focus {
                 scores.entry(e).or_default().focus = Some(f.words_score());
             }
         }
-        let focused = reading.explicit && focus != all;
         for e in 0..self.index.entries {
             let fit = self.facets.fit(e, reading);
             if fit == 0.0 && reading.in_domain && reading.aspects != 0 && self.facets.has_facets(e)
@@ -184,12 +214,36 @@ impl Matcher {
         ranked
     }
 
+    /// For each intent pattern that matches some sentence of the message (in any of its
+    /// forms), the entry it belongs to and the sentences it matched.
+    fn sentence_patterns(&self, analysis: &Analysis) -> Vec<(u32, u64)> {
+        let ix = &self.index;
+        let mut hits: Vec<(u32, u64)> = Vec::new();
+        if ix.pattern_entry.is_empty() {
+            return hits;
+        }
+        for (i, span) in analysis.sentences.iter().enumerate() {
+            for text in analysis.sentence_texts(span) {
+                for p in ix.patterns.matches(text.as_bytes()).iter() {
+                    let entry = ix.pattern_entry[p];
+                    match hits.iter_mut().find(|(e, _)| *e == entry) {
+                        Some((_, mask)) => *mask |= sentence_bit(i),
+                        None => hits.push((entry, sentence_bit(i))),
+                    }
+                }
+            }
+        }
+        hits
+    }
+
     /// The word signals of the sentences in `mask`, per entry, and the entries that share a
-    /// topical word with them in how they are asked.
+    /// topical word with them in how they are asked. Patterns are read in the whole message
+    /// when `mask` covers it, else from `sentence_patterns`.
     fn word_signals(
         &self,
         analysis: &Analysis,
         mask: u64,
+        sentence_patterns: &[(u32, u64)],
     ) -> (HashMap<u32, Signals>, HashSet<u32>) {
         let ix = &self.index;
         let mut weights: Vec<(Option<u32>, f32)> = Vec::with_capacity(analysis.terms.len());
@@ -205,12 +259,12 @@ impl Matcher {
         let total: f32 = weights.iter().map(|(_, w)| w).sum();
         let norm: f32 = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
 
-        let mut phrasing_dot: HashMap<u32, f32> = HashMap::new();
-        let mut coverage: HashMap<u32, f32> = HashMap::new();
-        let mut keyword_hits: HashMap<u32, usize> = HashMap::new();
+        let mut phrasing_dot: HashMap<u32, f32> = HashMap::default();
+        let mut coverage: HashMap<u32, f32> = HashMap::default();
+        let mut keyword_hits: HashMap<u32, usize> = HashMap::default();
         // Entries that share a topical word with the message in how they are asked (not only in
         // their answer, and not only "what" or "how"): only these are candidates.
-        let mut evidence: HashSet<u32> = HashSet::new();
+        let mut evidence: HashSet<u32> = HashSet::default();
         for &(term, weight) in &weights {
             let Some(t) = term else { continue };
             let t = t as usize;
@@ -229,7 +283,7 @@ impl Matcher {
             }
         }
 
-        let mut scores: HashMap<u32, Signals> = HashMap::new();
+        let mut scores: HashMap<u32, Signals> = HashMap::default();
         if norm > 0.0 {
             for (&p, &dot) in &phrasing_dot {
                 let phrasing = &ix.phrasings[p as usize];
@@ -252,22 +306,20 @@ impl Matcher {
                 }
             }
         }
-        if !ix.pattern_entry.is_empty() {
-            let all = mask == all_sentences(analysis);
-            let mut texts: Vec<&str> = Vec::new();
-            if all {
-                texts.extend(analysis.texts());
-            } else {
-                for (i, span) in analysis.sentences.iter().enumerate() {
-                    if mask & sentence_bit(i) != 0 {
-                        texts.extend(analysis.sentence_texts(span));
+        if mask == all_sentences(analysis) {
+            if !ix.pattern_entry.is_empty() {
+                for text in analysis.texts() {
+                    for p in ix.patterns.matches(text.as_bytes()).iter() {
+                        scores.entry(ix.pattern_entry[p]).or_default().pattern = true;
+                        evidence.insert(ix.pattern_entry[p]);
                     }
                 }
             }
-            for text in texts {
-                for p in ix.patterns.matches(text.as_bytes()).iter() {
-                    scores.entry(ix.pattern_entry[p]).or_default().pattern = true;
-                    evidence.insert(ix.pattern_entry[p]);
+        } else {
+            for &(entry, sentences) in sentence_patterns {
+                if sentences & mask != 0 {
+                    scores.entry(entry).or_default().pattern = true;
+                    evidence.insert(entry);
                 }
             }
         }
@@ -287,7 +339,8 @@ impl Matcher {
     /// than a clarify between two questions that were both asked.
     pub fn understand(&self, analysis: &Analysis) -> Understanding {
         let reading = self.read(analysis);
-        let scored = self.rank_read(analysis, &reading);
+        let words = self.words(analysis, &reading);
+        let scored = self.rank_with(analysis, &reading, &words);
         let ranked: Vec<Ranked> = scored.iter().map(|(r, _)| *r).collect();
         let mut decision = decide(&ranked);
         let mut also: Vec<Ranked> = Vec::new();
@@ -296,7 +349,7 @@ impl Matcher {
             for &(sentence, aspects) in &reading.questions {
                 let question = reading.question(sentence, aspects);
                 let ranked: Vec<Ranked> = self
-                    .rank_read(analysis, &question)
+                    .rank_with(analysis, &question, &words)
                     .into_iter()
                     .map(|(r, _)| r)
                     .collect();
@@ -359,6 +412,14 @@ impl Understanding {
             && matches!(self.decision, Decision::Answer(_))
             && self.fit >= CLEAR_FIT
     }
+}
+
+/// The word signals of a whole message, shared by every reading of it.
+struct Words {
+    scores: HashMap<u32, Signals>,
+    evidence: HashSet<u32>,
+    /// (entry, sentences) for each entry an intent pattern matched in some sentence.
+    sentence_patterns: Vec<(u32, u64)>,
 }
 
 /// Every sentence of the message, as a bit set.
