@@ -52,6 +52,8 @@ const FACET_EVIDENCE: f32 = 0.75;
 
 /// An answer goes with urgent advice only when its facets fit what was asked this well.
 pub const CLEAR_FIT: f32 = 0.75;
+/// A message of this many sentences is a story around its question.
+pub const STORY_SENTENCES: usize = 3;
 /// How many other questions of one message are offered.
 pub const MAX_ALSO: usize = 2;
 
@@ -375,6 +377,20 @@ impl Matcher {
                     .filter(|t| t.entry != main.entry)
                     .take(MAX_ALSO)
                     .collect();
+            }
+        }
+        // A long story is where wrong answers come from: when its best entry answers none of
+        // what the asking sentences ask, offer the likeliest entries instead of guessing.
+        if let Decision::Answer(best) = decision {
+            let unfit = scored
+                .iter()
+                .find(|(r, _)| r.entry == best.entry)
+                .is_some_and(|(_, s)| s.mismatch);
+            if unfit && also.is_empty() && analysis.sentences.len() >= STORY_SENTENCES {
+                let offered: Vec<Ranked> = ranked.iter().take(MAX_CANDIDATES).copied().collect();
+                if offered.len() >= 2 {
+                    decision = Decision::Clarify(offered);
+                }
             }
         }
         let fit = match &decision {
