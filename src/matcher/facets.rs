@@ -303,8 +303,14 @@ impl FacetReader {
 /// Whether a sentence points back to something named before it ("it", "they", "this").
 fn points_back(analysis: &Analysis, span: &crate::language::Span) -> bool {
     let text = &analysis.normalized[span.normalized.clone()];
-    text.split(' ').count() <= SHORT_QUESTION || text.split(' ').any(|w| POINTERS.contains(&w))
+    text.split(' ').count() <= SHORT_QUESTION
+        || text
+            .split(' ')
+            .any(|w| POINTERS.contains(&w) || EXPLAIN.contains(&w))
 }
+
+/// "Please explain in normal words" explains what was just said.
+const EXPLAIN: &[&str] = &["explain", "mean", "means", "meaning"];
 
 /// Whether a sentence that names a subject also points back to another with "it" or "they"
 /// ("why do dialysis patients get it"); "this" and "that" mostly mean the situation ("is the
