@@ -70,20 +70,34 @@ pub struct Reading {
     pub aspects: u64,
     /// Per subject index, how strongly the message is about it (0 when not at all).
     pub subjects: Vec<f32>,
-    /// Per asking sentence (index, aspects it asks), in order: a message asking two things.
-    pub questions: Vec<(usize, u64)>,
+    /// Per asking sentence (index, aspects it asks, subjects it names or points back to), in
+    /// order: a message asking two things.
+    pub questions: Vec<(usize, u64, u64)>,
     /// The message is about the condition (it names it, or a subject): facets count only then.
     pub in_domain: bool,
 }
 
 impl Reading {
-    /// The reading of one asking sentence on its own: its aspects, the message's subjects.
-    pub fn question(&self, sentence: usize, aspects: u64) -> Reading {
+    /// The reading of one asking sentence on its own: its aspects, and the message's subjects,
+    /// those it does not name counting as story.
+    pub fn question(&self, sentence: usize, aspects: u64, named: u64) -> Reading {
+        let subjects = self
+            .subjects
+            .iter()
+            .enumerate()
+            .map(|(s, &strength)| {
+                if named & (1 << s.min(63)) != 0 {
+                    strength
+                } else {
+                    strength.min(STORY_SUBJECT)
+                }
+            })
+            .collect();
         Reading {
             asking: sentence_bit(sentence),
             explicit: true,
             aspects,
-            subjects: self.subjects.clone(),
+            subjects,
             questions: Vec::new(),
             in_domain: self.in_domain,
         }
@@ -210,7 +224,7 @@ impl FacetReader {
             named.push(subjects);
             reading.aspects |= aspects;
             if focus && reading.explicit {
-                reading.questions.push((i, aspects));
+                reading.questions.push((i, aspects, counted));
             }
         }
         // A story naming many subjects (a support group's mix) is about none of them in

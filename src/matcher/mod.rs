@@ -52,6 +52,9 @@ const FACET_EVIDENCE: f32 = 0.75;
 
 /// An answer goes with urgent advice only when its facets fit what was asked this well.
 pub const CLEAR_FIT: f32 = 0.75;
+/// One question of several counts on its own when its entry fits what it asks this well
+/// (the aspect asked, its subject named in the question or at least in the story).
+pub const QUESTION_FIT: f32 = 0.6;
 /// A message of this many sentences is a story around its question.
 pub const STORY_SENTENCES: usize = 3;
 /// How many other questions of one message are offered.
@@ -348,17 +351,25 @@ impl Matcher {
         let mut also: Vec<Ranked> = Vec::new();
         if reading.questions.len() >= 2 {
             let mut tops: Vec<Ranked> = Vec::new();
-            for &(sentence, aspects) in &reading.questions {
-                let question = reading.question(sentence, aspects);
-                let ranked: Vec<Ranked> = self
-                    .rank_with(analysis, &question, &words)
-                    .into_iter()
-                    .map(|(r, _)| r)
-                    .collect();
-                if let Decision::Answer(top) = decide(&ranked) {
-                    if !tops.iter().any(|t| t.entry == top.entry) {
-                        tops.push(top);
-                    }
+            for &(sentence, aspects, named) in &reading.questions {
+                let question = reading.question(sentence, aspects, named);
+                let scored = self.rank_with(analysis, &question, &words);
+                tracing::debug!(sentence, top = ?scored.first(), "question ranked on its own");
+                // A question counts on its own when its best entry clearly answers what it
+                // asks, and no entry as close does too (the other question's entry, scored on
+                // the same whole message, may well be close in words).
+                let Some(&(top, signals)) = scored.first() else {
+                    continue;
+                };
+                let rival = scored.get(1).is_some_and(|(r, s)| {
+                    r.score > top.score - ANSWER_MARGIN && s.facet >= QUESTION_FIT
+                });
+                if top.score >= ANSWER_SCORE
+                    && signals.facet >= QUESTION_FIT
+                    && !rival
+                    && !tops.iter().any(|t| t.entry == top.entry)
+                {
+                    tops.push(top);
                 }
             }
             if tops.len() >= 2 {
