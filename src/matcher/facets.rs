@@ -75,6 +75,10 @@ pub struct Reading {
     pub questions: Vec<(usize, u64, u64)>,
     /// The message is about the condition (it names it, or a subject): facets count only then.
     pub in_domain: bool,
+    /// This reads one question of several: an entry answering anything about a subject the
+    /// question names fits it even when no aspect cue matched ("and will they still need to
+    /// biopsy it?").
+    pub single: bool,
 }
 
 impl Reading {
@@ -100,6 +104,7 @@ impl Reading {
             subjects,
             questions: Vec::new(),
             in_domain: self.in_domain,
+            single: true,
         }
     }
 }
@@ -255,7 +260,7 @@ impl FacetReader {
             let aspect = match facet.aspect {
                 Some(a) if reading.aspects & (1 << a.min(63)) != 0 => 1.0,
                 Some(_) => continue,
-                None if reading.aspects != 0 => ANY_ASPECT,
+                None if reading.aspects != 0 || reading.single => ANY_ASPECT,
                 None => continue,
             };
             let subject = match (facet.subject, facet.aspect) {
