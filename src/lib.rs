@@ -18,9 +18,11 @@ pub mod patterns;
 pub mod question;
 pub mod render;
 pub mod reply;
+pub mod report;
 pub mod safety;
 pub mod scope;
 pub mod smalltalk;
+pub mod storage;
 
 pub use bot::Bot;
 pub use knowledge::KnowledgeBase;
