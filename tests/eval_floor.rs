@@ -10,15 +10,18 @@ use calcibot::{eval, Bot, KnowledgeBase};
 /// see the closing notes).
 const ACCURACY_FLOOR: f64 = 0.88;
 const WRONG_ANSWER_CEILING: f64 = 0.03;
-/// Dev set: measured 98.5%, no wrong answer, with question focus and facets.
+/// Dev set: measured 99.3% (134/135), no wrong answer, with question focus and facets.
 const DEV_FLOOR: f64 = 0.95;
 const DEV_WRONG_CEILING: f64 = 0.02;
-/// Dev stories: measured STORIES_MEASURED.
-const STORIES_FLOOR: f64 = 0.70;
+/// Dev stories: measured 80.0% (72/90), no wrong answer; most of its misses are crisis,
+/// urgent and dosing messages, the safety layer's to catch.
+const STORIES_FLOOR: f64 = 0.77;
 const STORIES_WRONG_CEILING: f64 = 0.03;
-/// Third blind set: measured BLIND3_MEASURED.
-const BLIND3_FLOOR: f64 = 0.60;
-const BLIND3_WRONG_CEILING: f64 = 0.10;
+/// Third blind set: measured blind at 81.8% (139/170, its 6 lines for two entries then
+/// missing counted as misses), 5.9% wrong; 95.3% (162/170), no wrong answer, after its
+/// categories of miss were fixed.
+const BLIND3_FLOOR: f64 = 0.92;
+const BLIND3_WRONG_CEILING: f64 = 0.02;
 
 /// `../shared/eval/dev.jsonl`, the set tuned on. A missing file fails the test, naming it: a
 /// floor that passes without its data guards nothing.
@@ -31,19 +34,28 @@ fn dev_set_stays_above_the_floor() {
 /// one message, tuned on by category.
 #[test]
 fn dev_stories_stay_above_the_floor() {
-    assert_floor(
+    // Not every crisis message is caught yet: that is the safety layer's work (issue 9).
+    assert_floor_flags(
         &shared("eval/dev-stories.jsonl"),
         STORIES_FLOOR,
         STORIES_WRONG_CEILING,
+        false,
     );
 }
 
 /// `tests/data/blind3.jsonl`: 170 messages in the dev-stories styles by a teammate who saw
 /// neither the base nor the dev sets, measured once when the question-focus work was done
-/// (see the closing note) before anything was tuned on it.
+/// (see the closing note) before anything was tuned on it; its categories of miss were fixed
+/// afterwards, so it is no longer blind.
 #[test]
 fn third_blind_set_stays_above_the_floor() {
-    assert_floor(&data("blind3.jsonl"), BLIND3_FLOOR, BLIND3_WRONG_CEILING);
+    // As for the dev stories, its crisis and urgent misses are the safety layer's.
+    assert_floor_flags(
+        &data("blind3.jsonl"),
+        BLIND3_FLOOR,
+        BLIND3_WRONG_CEILING,
+        false,
+    );
 }
 
 /// The text of `../shared/<name>`; panics naming the file when it is missing.

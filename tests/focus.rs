@@ -89,7 +89,7 @@ fn questions_about_the_bot_get_the_bots_own_answer() {
     for (message, says) in [
         (
             "does the bot store my messages",
-            "I don't keep what you write",
+            "I don't keep your messages",
         ),
         (
             "where do your answers come from?",
