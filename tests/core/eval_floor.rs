@@ -27,7 +27,7 @@ fn dev_set_stays_above_the_floor() {
 #[test]
 fn heldout_set_stays_above_the_floor() {
     assert_floor(
-        include_str!("data/heldout.jsonl"),
+        include_str!("../data/heldout.jsonl"),
         ACCURACY_FLOOR,
         WRONG_ANSWER_CEILING,
     );
@@ -40,7 +40,7 @@ fn heldout_set_stays_above_the_floor() {
 /// ceiling is looser than the dev set's.
 #[test]
 fn second_blind_set_stays_above_the_floor() {
-    assert_floor(include_str!("data/blind2.jsonl"), 0.86, 0.05);
+    assert_floor(include_str!("../data/blind2.jsonl"), 0.86, 0.05);
 }
 
 fn assert_floor(text: &str, accuracy_floor: f64, wrong_ceiling: f64) {
