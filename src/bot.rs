@@ -3,6 +3,7 @@
 //! `Bot` is built once from a validated knowledge base and is then read-only, so the Discord
 //! handler can share it between tasks and the terminal, CLI and tests call the same `ask`.
 
+use crate::explain::Explanation;
 use crate::knowledge::{Entry, KnowledgeBase};
 use crate::language::{Analysis, Analyzer};
 use crate::matcher::{Decision, Matcher, Ranked};
@@ -13,6 +14,9 @@ use crate::smalltalk::Smalltalk;
 
 /// How many topics a no-match reply suggests.
 const SUGGESTIONS: usize = 3;
+
+/// How many of the best-scoring entries `explain` shows.
+const EXPLAINED: usize = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BotError {
@@ -53,12 +57,18 @@ impl Bot {
         &self.kb
     }
 
-    pub fn analyzer(&self) -> &Analyzer {
-        &self.analyzer
-    }
-
-    pub fn matcher(&self) -> &Matcher {
-        &self.matcher
+    /// How `message` was read and how the best entries scored: what a curator needs to see to
+    /// add the right phrasing or keyword (`calcibot ask --explain`).
+    pub fn explain(&self, message: &str) -> Explanation<'_> {
+        let analysis = self.analyzer.analyze(message);
+        let ranked = self
+            .matcher
+            .rank_with_signals(&analysis)
+            .into_iter()
+            .take(EXPLAINED)
+            .map(|(ranked, signals)| (self.entry(ranked), ranked.score, signals))
+            .collect();
+        Explanation { analysis, ranked }
     }
 
     /// The reply to one message. Front ends validate or cut the message first (`question`).

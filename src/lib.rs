@@ -7,8 +7,10 @@
 
 pub mod bot;
 pub mod chat;
+pub mod check;
 pub mod discord;
 pub mod eval;
+pub mod explain;
 pub mod export;
 pub mod knowledge;
 pub mod language;
@@ -19,7 +21,9 @@ pub mod render;
 pub mod reply;
 pub mod safety;
 pub mod scope;
+pub mod search;
 pub mod smalltalk;
+pub mod sources;
 
 pub use bot::Bot;
 pub use knowledge::KnowledgeBase;

@@ -52,15 +52,8 @@ pub fn text(reply: &Reply<'_>) -> String {
             writeln!(out, "\n{}", plain(help_now)).ok();
         }
         writeln!(out, "\nSources:").ok();
-        for (source, sections) in reply.sources_by_article() {
-            write!(out, "  - {}, {}", source.title, source.publisher).ok();
-            if !sections.is_empty() {
-                write!(out, " ({})", sections.join("; ")).ok();
-            }
-            if let Some(url) = &source.url {
-                write!(out, " <{url}>").ok();
-            }
-            out.push('\n');
+        for cited in reply.sources_by_article() {
+            writeln!(out, "  - {}", cited.plain()).ok();
         }
         writeln!(
             out,

@@ -13,9 +13,10 @@ use serenity::all::{AutocompleteChoice, CreateAutocompleteResponse, GuildId};
 use super::cooldown::Verdict;
 use super::render::{self, limits, Rendered};
 use super::State;
-use crate::knowledge::{Entry, KnowledgeBase};
+use crate::knowledge::KnowledgeBase;
 use crate::question::{truncate, QuestionError, MAX_QUESTION_CHARS};
 use crate::reply::ReplyKind;
+use crate::search;
 
 pub type Error = serenity::Error;
 pub type Data = Arc<State>;
@@ -191,7 +192,7 @@ async fn topic(
         let kb = bot.knowledge();
         let name = name.trim();
         // A picked choice is an entry id; typed text is looked up by title, then asked.
-        let reply = find_entry(kb, name)
+        let reply = search::exact(kb, name)
             .and_then(|entry| bot.show(&entry.id))
             .unwrap_or_else(|| bot.ask(truncate(name, MAX_QUESTION_CHARS)));
         (render::reply(&reply), reply.kind)
@@ -230,56 +231,14 @@ async fn help(ctx: Context<'_>) -> Result<(), Error> {
     send(ctx, &rendered, true).await
 }
 
-/// An entry by id, or by its exact title (ignoring case), as `/topic` receives them.
-pub fn find_entry<'a>(kb: &'a KnowledgeBase, name: &str) -> Option<&'a Entry> {
-    kb.entry(name).or_else(|| {
-        kb.entries
-            .iter()
-            .find(|e| e.title.trim().eq_ignore_ascii_case(name.trim()))
-    })
-}
-
-/// The autocomplete choices for `/topic`: entries whose title, id, keywords or phrasings hold
-/// every word typed so far, titles that start with the text first; at most 25, Discord's limit.
+/// The autocomplete choices for `/topic`: the knowledge base's topic search, at most 25
+/// (Discord's limit), each id short enough to be an option value.
 pub fn topic_choices(kb: &KnowledgeBase, partial: &str) -> Vec<AutocompleteChoice> {
-    let partial = partial.trim().to_lowercase();
-    let words: Vec<&str> = partial
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut ranked: Vec<(u8, usize, &Entry)> = Vec::new();
-    let in_theme_order = kb.themes().into_iter().flat_map(|(_, entries)| entries);
-    for (order, entry) in in_theme_order.enumerate() {
-        let title = entry.title.to_lowercase();
-        let rank = if words.is_empty() || title.starts_with(&partial) {
-            0
-        } else if title.contains(&partial) {
-            1
-        } else if words.iter().all(|w| title.contains(w)) {
-            2
-        } else {
-            let haystack = format!(
-                "{} {} {} {}",
-                title,
-                entry.id,
-                entry.keywords.join(" "),
-                entry.questions.join(" ")
-            )
-            .to_lowercase();
-            if words.iter().all(|w| haystack.contains(w)) {
-                3
-            } else {
-                continue;
-            }
-        };
-        ranked.push((rank, order, entry));
-    }
-    ranked.sort_by_key(|&(rank, order, _)| (rank, order));
-    ranked
+    search::topics(kb, partial)
         .into_iter()
-        .filter(|(_, _, e)| e.id.chars().count() <= limits::OPTION_VALUE)
+        .filter(|e| e.id.chars().count() <= limits::OPTION_VALUE)
         .take(limits::AUTOCOMPLETE_CHOICES)
-        .map(|(_, _, e)| {
+        .map(|e| {
             AutocompleteChoice::new(
                 render::fit(&e.title, limits::CHOICE_NAME).into_owned(),
                 e.id.clone(),

@@ -202,20 +202,11 @@ async fn on_message(ctx: &Context, state: &State, msg: &Message) {
     }
 }
 
-/// The score an answer needs before the bot speaks in an auto-answer channel unasked: the
-/// matcher's "sure" level, above its bar for answering a question put to it. Chatter such as
-/// "what's the weather like today" can clear the lower bar, and butting into a conversation
-/// with a wrong answer is worse than staying quiet.
-pub const AUTO_ANSWER_SCORE: f32 = crate::matcher::SURE_SCORE;
-
-/// Replies an auto-answer channel may carry: a sure answer, or safety advice (always). A
-/// clarify or no-match would butt into a conversation that was not addressed to the bot.
+/// Replies an auto-answer channel may carry: safety advice (always), or an answer the core is
+/// sure of. A clarify, a no-match or a merely likely answer would butt into a conversation that
+/// was not addressed to the bot, and a wrong answer there is worse than staying quiet.
 pub fn confident(reply: &Reply<'_>) -> bool {
-    match reply.kind {
-        ReplyKind::Urgent | ReplyKind::Crisis => true,
-        ReplyKind::Answer => reply.score >= AUTO_ANSWER_SCORE,
-        ReplyKind::Clarify | ReplyKind::NoMatch | ReplyKind::Smalltalk => false,
-    }
+    reply.is_alert() || reply.is_sure()
 }
 
 /// A reference to the question that still sends if the question was deleted meanwhile.

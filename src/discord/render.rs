@@ -19,8 +19,9 @@ use serenity::all::{
     CreateEmbedFooter, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
 };
 
-use crate::knowledge::{Entry, KnowledgeBase, Source, Theme};
+use crate::knowledge::{Entry, KnowledgeBase, Theme};
 use crate::reply::{Reply, ReplyKind};
+use crate::sources::Cited;
 
 /// Discord's limits, in characters (Unicode scalar values, as Discord counts them) and items.
 pub mod limits {
@@ -380,7 +381,7 @@ fn message_card(reply: &Reply<'_>) -> Card {
 fn entry_card(
     entry: &Entry,
     help_now: Option<&str>,
-    sources: &[(&Source, Vec<&str>)],
+    sources: &[Cited<'_>],
     kind: ReplyKind,
 ) -> Card {
     let mut fields = Vec::new();
@@ -431,39 +432,11 @@ fn entry_card(
 
 /// One line per source, its cited sections together:
 /// `• [Title](url), Publisher (section; section)`. A link is whole or its line is left out.
-fn source_lines(grouped: &[(&Source, Vec<&str>)]) -> Vec<String> {
-    grouped
+fn source_lines(cited: &[Cited<'_>]) -> Vec<String> {
+    cited
         .iter()
-        .map(|(source, sections)| {
-            let mut line = format!("• {}", source_name(source));
-            if !sections.is_empty() {
-                write!(line, " ({})", sections.join("; ")).ok();
-            }
-            line
-        })
+        .map(|c| format!("• {}", c.markdown()))
         .collect()
-}
-
-/// `[Title](url), Publisher`, or without the link when the source has no public copy.
-fn source_name(source: &Source) -> String {
-    let title = source.title.replace(['[', ']'], "");
-    match &source.url {
-        Some(url) => format!(
-            "[{}]({}), {}",
-            title.trim(),
-            link_target(url),
-            source.publisher.trim()
-        ),
-        None => format!("{}, {}", title.trim(), source.publisher.trim()),
-    }
-}
-
-/// A URL safe inside markdown's `(...)`.
-fn link_target(url: &str) -> String {
-    url.trim()
-        .replace(' ', "%20")
-        .replace('(', "%28")
-        .replace(')', "%29")
 }
 
 /// Whole lines, as many as fit in `max`, and a note of how many were left out.
@@ -680,7 +653,10 @@ pub fn about(kb: &KnowledgeBase, cooldown: Duration) -> Rendered {
         inline: false,
     }];
     if !kb.sources.is_empty() {
-        let lines = kb.sources.iter().map(|s| format!("• {}", source_name(s)));
+        let lines = kb
+            .sources
+            .iter()
+            .map(|s| format!("• {}", Cited::whole(s).markdown()));
         fields.push(Field {
             name: "Sources".to_string(),
             value: lines_within(lines, limits::FIELD_VALUE),
@@ -835,7 +811,7 @@ fn with_footer(mut card: Card, kb: &KnowledgeBase) -> Rendered {
 mod tests {
     use super::*;
 
-    use crate::knowledge::{SourceRef, Theme};
+    use crate::knowledge::{Source, SourceRef, Theme};
     use crate::reply::Citation;
     use crate::Bot;
 

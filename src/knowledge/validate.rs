@@ -1,4 +1,7 @@
-//! Reading the knowledge files and checking the base as a whole.
+//! Reading the knowledge files and checking the base as a whole, as data: ids, references,
+//! lengths, required topics. Checks that need the reader's modules (do the patterns compile, is
+//! the lexicon written normalised) live in `crate::check`, which hands them to the loader, so
+//! this module depends on nothing but the data model.
 //!
 //! Every problem is collected with its file and item, rather than stopping at the first, so a
 //! curator fixes a broken base in one pass of `calcibot check`.
@@ -10,7 +13,6 @@ use serde::Deserialize;
 use super::{
     Entry, KnowledgeBase, Lexicon, Outside, Problem, SafetyConfig, Smalltalk, Source, Topics,
 };
-use crate::language::normalize;
 
 /// Discord shows at most 4,096 characters in an embed's description; the design asks for
 /// answers well under that, so there is room for the conflict note, sources and disclaimer.
@@ -176,7 +178,6 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
     check_sources(kb, &mut problems);
     check_entries(kb, &mut problems);
     check_safety(kb, &mut problems);
-    check_lexicon(kb, &mut problems);
     check_smalltalk(kb, &mut problems);
     check_scope(kb, &mut problems);
     check_topics(kb, &mut problems);
@@ -322,25 +323,6 @@ fn check_entries(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 report(format!("related id '{related}' is not an entry"));
             }
         }
-        check_patterns(file, item, &entry.patterns, problems);
-    }
-}
-
-/// A problem for each pattern that does not compile.
-fn check_patterns<'a>(
-    file: &str,
-    item: Option<&str>,
-    patterns: impl IntoIterator<Item = &'a String>,
-    problems: &mut Vec<Problem>,
-) {
-    for pattern in patterns {
-        if let Err(err) = crate::patterns::check_syntax(pattern) {
-            problems.push(problem(
-                file,
-                item,
-                format!("pattern '{pattern}' does not compile: {err}"),
-            ));
-        }
     }
 }
 
@@ -367,51 +349,6 @@ fn check_safety(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         if rule.patterns.is_empty() {
             problems.push(problem("safety.toml", Some(name), "has no patterns"));
         }
-        for pattern in rule.patterns.iter().chain(&rule.unless) {
-            let expanded = crate::patterns::expand(pattern, &safety.sets);
-            if let Some(unknown) = unknown_set(&expanded) {
-                problems.push(problem(
-                    "safety.toml",
-                    Some(name),
-                    format!("pattern '{pattern}' uses {unknown}, which [sets] does not define"),
-                ));
-                continue;
-            }
-            if let Err(err) = crate::patterns::check_syntax(&expanded) {
-                problems.push(problem(
-                    "safety.toml",
-                    Some(name),
-                    format!("pattern '{pattern}' does not compile: {}", err),
-                ));
-            }
-        }
-    }
-}
-
-fn check_lexicon(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
-    for (from, to) in &kb.lexicon.terms {
-        if normalize::normalize(from) != *from {
-            problems.push(problem(
-                "lexicon.toml",
-                Some(from),
-                format!(
-                    "key must be written normalised, as '{}'",
-                    normalize::normalize(from)
-                ),
-            ));
-        }
-        if normalize::normalize(to).is_empty() {
-            problems.push(problem("lexicon.toml", Some(from), "maps to nothing"));
-        }
-    }
-    for word in &kb.lexicon.stopwords {
-        if normalize::normalize(word) != *word {
-            problems.push(problem(
-                "lexicon.toml",
-                Some(word),
-                "stopword must be one normalised word",
-            ));
-        }
     }
 }
 
@@ -424,7 +361,6 @@ fn check_smalltalk(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 "has an empty reply",
             ));
         }
-        check_patterns("smalltalk.toml", Some(&talk.id), &talk.patterns, problems);
     }
 }
 
@@ -441,12 +377,6 @@ fn check_scope(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         if outside.patterns.is_empty() {
             problems.push(problem("scope.toml", item, "has no patterns"));
         }
-        check_patterns(
-            "scope.toml",
-            item,
-            outside.patterns.iter().chain(&outside.unless),
-            problems,
-        );
         for id in &outside.suggest {
             if kb.entry(id).is_none() {
                 problems.push(problem(
@@ -491,20 +421,6 @@ fn check_topics(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 ));
             }
         }
-    }
-}
-
-/// A `{name}` left in a pattern after expansion: a set nobody defined.
-fn unknown_set(pattern: &str) -> Option<&str> {
-    let start = pattern.find('{')?;
-    let end = start + pattern[start..].find('}')?;
-    let name = &pattern[start + 1..end];
-    let is_name = name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c == '_');
-    if is_name {
-        Some(&pattern[start..=end])
-    } else {
-        unknown_set(&pattern[end + 1..])
     }
 }
 

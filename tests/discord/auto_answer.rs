@@ -12,7 +12,7 @@ async fn an_auto_answer_channel_answers_confident_questions_only() {
         assert!(
             !calcibot::discord::events::confident(&reply),
             "{chatter:?} is a confident {:?} now; pick other chatter for this test",
-            reply.kind
+            reply.kind()
         );
     }
     let channel = CHANNEL.to_string();

@@ -8,7 +8,7 @@ async fn clicking_a_related_topic_shows_that_entry() {
     let core = bot();
     let related = core
         .ask(ANSWERED)
-        .related
+        .related()
         .first()
         .copied()
         .expect("the answered entry has related topics; pick a question whose entry has some");
@@ -40,14 +40,14 @@ async fn clicking_a_related_topic_shows_that_entry() {
         "shown to the one who clicked"
     );
     let shown = core.show(&related.id).expect("the related entry");
-    let title = shown.entry.unwrap().title.clone();
+    let title = shown.entry().unwrap().title.clone();
     assert_eq!(
         click.body["data"]["embeds"][0]["title"],
         json!(fit(&title, limits::TITLE))
     );
     assert_eq!(
         click.body["data"]["embeds"][0]["description"],
-        json!(fit(&shown.entry.unwrap().answer, limits::DESCRIPTION))
+        json!(fit(&shown.entry().unwrap().answer, limits::DESCRIPTION))
     );
     assert_pings_no_one(&click.body["data"]);
     bot.stop().await;

@@ -202,7 +202,7 @@ pub fn expect_kind(question: &str, kind: ReplyKind) {
     let bot = bot();
     let reply = bot.ask(question);
     assert_eq!(
-        reply.kind,
+        reply.kind(),
         kind,
         "the core's reply to {question:?} is no longer {kind:?}; pick another question for this test"
     );
@@ -231,7 +231,7 @@ pub fn assert_pings_no_one(body: &Value) {
 pub fn assert_answer_embeds(body: &Value, question: &str) {
     let bot = bot();
     let reply = bot.ask(question);
-    let entry = reply.entry.expect("the core answers with an entry");
+    let entry = reply.entry().expect("the core answers with an entry");
     let embeds = body["embeds"].as_array().expect("embeds");
     let embed = embeds
         .iter()
@@ -243,10 +243,10 @@ pub fn assert_answer_embeds(body: &Value, question: &str) {
         .as_array()
         .and_then(|f| f.iter().find(|f| f["name"] == "Sources"))
         .expect("a Sources field");
-    for citation in &reply.sources {
+    for citation in reply.sources() {
         let value = sources["value"].as_str().expect("text");
-        assert!(value.contains(citation.source.title.trim()), "{value}");
-        if let Some(url) = &citation.source.url {
+        assert!(value.contains(citation.source().title.trim()), "{value}");
+        if let Some(url) = &citation.source().url {
             assert!(
                 value.contains(&format!("]({url})")),
                 "no link to {url} in {value}"
@@ -257,7 +257,7 @@ pub fn assert_answer_embeds(body: &Value, question: &str) {
     let last = embeds.last().expect("an embed");
     assert_eq!(
         last["footer"]["text"],
-        json!(fit(reply.disclaimer, limits::FOOTER)),
+        json!(fit(reply.disclaimer(), limits::FOOTER)),
         "footer"
     );
     // Related topics are buttons that show them.
@@ -268,7 +268,7 @@ pub fn assert_answer_embeds(body: &Value, question: &str) {
         .flat_map(|row| row["components"].as_array().into_iter().flatten())
         .filter_map(|c| c["custom_id"].as_str())
         .collect();
-    for related in reply.related.iter().take(5) {
+    for related in reply.related().iter().take(5) {
         let id = format!("{}{}", render::ids::SHOW, related.id);
         assert!(
             buttons.contains(&id.as_str()),

@@ -109,7 +109,7 @@ async fn never_answers_bots_webhooks_system_messages_or_itself() {
 async fn an_urgent_message_gets_the_urgent_embed_first() {
     expect_kind(URGENT, ReplyKind::Urgent);
     let core = bot();
-    let alert = core.ask(URGENT).alert.expect("urgent advice").to_string();
+    let alert = core.ask(URGENT).alert().expect("urgent advice").to_string();
     let bot = start(&[]).await;
     let id = bot.mention(ASKER, URGENT).await;
     let reply = bot.reply_to(id).await;

@@ -1,0 +1,39 @@
+//! What `calcibot ask --explain` shows a curator: how a message was read (normalised,
+//! spell-corrected, rewritten by the lexicon, reduced to terms) and how the best entries scored
+//! on each signal. `Bot::explain` builds it, so the front end never reaches into the analyser
+//! or the matcher.
+
+use std::fmt;
+
+use crate::knowledge::Entry;
+use crate::language::Analysis;
+use crate::matcher::Signals;
+
+/// The reading of one message and its best-scoring entries, best first.
+#[derive(Debug)]
+pub struct Explanation<'a> {
+    pub(crate) analysis: Analysis,
+    pub(crate) ranked: Vec<(&'a Entry, f32, Signals)>,
+}
+
+impl fmt::Display for Explanation<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = &self.analysis;
+        writeln!(f, "normalised: {}", a.normalized)?;
+        writeln!(f, "spelled:    {}", a.spelled)?;
+        writeln!(f, "rewritten:  {}", a.rewritten)?;
+        writeln!(f, "terms:      {}", a.terms.join(" "))?;
+        for (entry, score, s) in &self.ranked {
+            writeln!(
+                f,
+                "  {score:.3} {:<30} phrase {:.2} coverage {:.2} keywords {:.2}{}",
+                entry.id,
+                s.phrase,
+                s.coverage,
+                s.keywords,
+                if s.pattern { " pattern" } else { "" }
+            )?;
+        }
+        Ok(())
+    }
+}
