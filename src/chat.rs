@@ -13,10 +13,6 @@ use crate::render;
 use crate::reply::{Reply, ReplyKind};
 use crate::search;
 
-const GREETING: &str = "calcibot: questions about calcium deposits in the skin (calcinosis cutis).\n\
-Type a question and press Enter. \"topics\" lists what I know; a number picks a choice; \"quit\" ends.\n\
-I am not a doctor. If something feels urgent, contact a doctor or your local emergency number now.";
-
 /// Runs the conversation until end of input. `interactive` shows the greeting and a prompt.
 pub fn run(
     bot: &Bot,
@@ -25,7 +21,7 @@ pub fn run(
     interactive: bool,
 ) -> io::Result<()> {
     if interactive {
-        writeln!(output, "{GREETING}\n")?;
+        writeln!(output, "{}\n", bot.knowledge().interface.greeting.trim())?;
     }
     let mut choices: Vec<String> = Vec::new();
     let mut line = Vec::new();

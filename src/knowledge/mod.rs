@@ -12,7 +12,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use model::{
-    Entry, Lexicon, Outside, SafetyConfig, SafetyRule, Smalltalk, Source, SourceRef, Theme, Topics,
+    fill, Entry, Interface, Lexicon, Outside, SafetyConfig, SafetyRule, Smalltalk, Source,
+    SourceRef, Theme, Topics,
 };
 
 mod builtin {
@@ -86,6 +87,8 @@ pub struct KnowledgeBase {
     /// Kinds of questions the sources do not cover.
     pub outside: Vec<Outside>,
     pub topics: Topics,
+    /// The bot's own words around the answers.
+    pub interface: Interface,
     /// Where it was loaded from: a directory, or [`BUILTIN_NAME`].
     pub origin: String,
     by_id: HashMap<String, usize>,
@@ -161,6 +164,7 @@ impl KnowledgeBase {
             smalltalk: p.smalltalk,
             outside: p.outside,
             topics: p.topics,
+            interface: p.interface,
             origin,
         });
         if let Some(kb) = &kb {

@@ -11,7 +11,8 @@ use std::collections::{HashMap, HashSet};
 use serde::Deserialize;
 
 use super::{
-    Entry, KnowledgeBase, Lexicon, Outside, Problem, SafetyConfig, Smalltalk, Source, Topics,
+    Entry, Interface, KnowledgeBase, Lexicon, Outside, Problem, SafetyConfig, Smalltalk, Source,
+    Topics,
 };
 
 /// Discord shows at most 4,096 characters in an embed's description; the design asks for
@@ -35,6 +36,7 @@ pub(super) struct Parts {
     pub smalltalk: Vec<Smalltalk>,
     pub outside: Vec<Outside>,
     pub topics: Topics,
+    pub interface: Interface,
 }
 
 #[derive(Deserialize)]
@@ -96,6 +98,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
     let smalltalk = read("smalltalk.toml");
     let topics = read("topics.toml");
     let scope = read("scope.toml");
+    let interface = read("interface.toml");
 
     fn toml_of<T: serde::de::DeserializeOwned>(
         name: &str,
@@ -120,6 +123,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
     let smalltalk: Option<SmalltalkFile> = toml_of("smalltalk.toml", smalltalk, &mut problems);
     let topics: Option<Topics> = toml_of("topics.toml", topics, &mut problems);
     let scope: Option<ScopeFile> = toml_of("scope.toml", scope, &mut problems);
+    let interface: Option<Interface> = toml_of("interface.toml", interface, &mut problems);
 
     let mut entries = Vec::new();
     let mut entry_files = 0;
@@ -150,7 +154,9 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
         ));
     }
 
-    let parts = match (sources, safety, lexicon, smalltalk, topics, scope) {
+    let parts = match (
+        sources, safety, lexicon, smalltalk, topics, scope, interface,
+    ) {
         (
             Some(sources),
             Some(safety),
@@ -158,6 +164,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
             Some(smalltalk),
             Some(topics),
             Some(scope),
+            Some(interface),
         ) => Some(Parts {
             entries,
             sources: sources.source,
@@ -166,6 +173,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
             smalltalk: smalltalk.smalltalk,
             outside: scope.outside,
             topics,
+            interface,
         }),
         _ => None,
     };
@@ -181,6 +189,7 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
     check_smalltalk(kb, &mut problems);
     check_scope(kb, &mut problems);
     check_topics(kb, &mut problems);
+    check_interface(&kb.interface, &mut problems);
     problems
 }
 
@@ -422,6 +431,55 @@ fn check_topics(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
             }
         }
     }
+}
+
+/// Every interface text is written, holds the placeholders it needs, and names no other.
+fn check_interface(interface: &Interface, problems: &mut Vec<Problem>) {
+    for (name, text, needs) in interface.texts() {
+        let mut report =
+            |message: String| problems.push(problem("interface.toml", Some(name), message));
+        if text.trim().is_empty() {
+            report("is empty".into());
+            continue;
+        }
+        for needed in needs {
+            if !text.contains(&format!("{{{needed}}}")) {
+                report(format!("lacks {{{needed}}}, which the bot fills in"));
+            }
+        }
+        for used in placeholders(text) {
+            if !needs.contains(&used) {
+                report(format!(
+                    "uses {{{used}}}, which the bot does not fill in here (it can use: {})",
+                    if needs.is_empty() {
+                        "none".to_string()
+                    } else {
+                        needs.join(", ")
+                    }
+                ));
+            }
+        }
+    }
+}
+
+/// The `{name}` placeholders of a text (lowercase names, so Markdown and code are left alone).
+fn placeholders(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let name = &after[..end];
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    out.push(name);
+                }
+                rest = &after[end + 1..];
+            }
+            None => break,
+        }
+    }
+    out
 }
 
 fn is_iso_date(text: &str) -> bool {

@@ -3,15 +3,18 @@
 use crate::harness::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_auto_answer_channel_answers_confident_questions_only() {
+async fn an_auto_answer_channel_answers_sure_questions_only() {
     expect_kind(ANSWERED, ReplyKind::Answer);
     let core = bot();
-    assert!(calcibot::discord::events::confident(&core.ask(ANSWERED)));
+    assert!(
+        core.ask(ANSWERED).is_sure(),
+        "pick a question the core is sure of"
+    );
     for chatter in CHATTER {
         let reply = core.ask(chatter);
         assert!(
-            !calcibot::discord::events::confident(&reply),
-            "{chatter:?} is a confident {:?} now; pick other chatter for this test",
+            !reply.is_sure() && !reply.is_alert(),
+            "{chatter:?} is a sure {:?} now; pick other chatter for this test",
             reply.kind()
         );
     }

@@ -64,7 +64,7 @@ async fn topics_browses_by_theme() {
     let overview = bot.command("topics", json!([])).await;
     assert_eq!(overview.body["data"]["flags"], json!(64));
     let select = &overview.body["data"]["components"][0]["components"][0];
-    assert_eq!(select["custom_id"], json!(render::ids::THEME));
+    assert_eq!(select["custom_id"], json!(ComponentId::Theme.to_string()));
     let values: Vec<&str> = select["options"]
         .as_array()
         .unwrap()
@@ -78,14 +78,17 @@ async fn topics_browses_by_theme() {
         .interact(events::select(
             bot.ids.next(),
             ASKER,
-            render::ids::THEME,
+            &ComponentId::Theme.to_string(),
             &theme.id,
         ))
         .await;
     assert_eq!(page.body["type"], json!(7), "the browser updates in place");
     let pick = &page.body["data"]["components"][1]["components"][0];
     let pick_id = pick["custom_id"].as_str().unwrap();
-    assert!(pick_id.starts_with(render::ids::PICK));
+    assert!(matches!(
+        ComponentId::parse(pick_id),
+        Some(ComponentId::Pick(_))
+    ));
     let options = pick["options"].as_array().unwrap();
     assert_eq!(options.len(), entries.len().min(limits::SELECT_OPTIONS));
 

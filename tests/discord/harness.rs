@@ -15,7 +15,8 @@ use calcibot::discord::Config;
 use calcibot::{Bot, KnowledgeBase};
 
 // What every area's tests use, so each starts with `use crate::harness::*;`.
-pub use calcibot::discord::render::{self, fit, limits, URGENT_COLOUR};
+pub use calcibot::discord::ids::ComponentId;
+pub use calcibot::discord::message::{fit, limits, URGENT_COLOUR};
 pub use calcibot::discord::DiscordError;
 pub use calcibot::ReplyKind;
 pub use serde_json::{json, Value};
@@ -269,7 +270,7 @@ pub fn assert_answer_embeds(body: &Value, question: &str) {
         .filter_map(|c| c["custom_id"].as_str())
         .collect();
     for related in reply.related().iter().take(5) {
-        let id = format!("{}{}", render::ids::SHOW, related.id);
+        let id = ComponentId::Show(related.id.clone()).to_string();
         assert!(
             buttons.contains(&id.as_str()),
             "no button {id} in {buttons:?}"

@@ -20,6 +20,8 @@ mod components;
 mod auto_answer;
 // The per-user cooldown.
 mod cooldown;
+// Replies sent again after a 500 or a 429; a lost reply.
+mod delivery;
 // Start-up refusals.
 mod startup;
 // The `calcibot serve` binary.
