@@ -105,6 +105,12 @@ async fn about_and_help() {
     );
     assert!(text.contains(kb.reviewed()), "{text}");
     assert!(text.contains("nothing of what you write"), "{text}");
+    for reviewer in kb.reviewers() {
+        assert!(
+            text.contains(reviewer),
+            "the reviewer {reviewer:?} is not named"
+        );
+    }
     for source in &kb.sources {
         assert!(
             text.contains(source.title.trim()),
@@ -117,5 +123,39 @@ async fn about_and_help() {
         .as_str()
         .unwrap();
     assert!(text.contains("/ask") && text.contains("private"), "{text}");
+    bot.stop().await;
+}
+
+/// `/help` tells each server about its own auto-answer channels, and no other server about
+/// them: the bot learns which server a channel belongs to from GUILD_CREATE.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_names_only_this_servers_auto_answer_channels() {
+    let channel = CHANNEL.to_string();
+    let bot = start(&[("AUTO_ANSWER_CHANNELS", &channel)]).await;
+    let guild = fixture("guild_create.json")["d"].clone();
+    assert_eq!(guild["id"], json!(GUILD.to_string()));
+    bot.fake.dispatch("GUILD_CREATE", guild).await;
+    let tag = format!("<#{CHANNEL}>");
+    let help_text = |reply: &Request| {
+        reply.body["data"]["embeds"][0]["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    // The handler for GUILD_CREATE runs alongside the command's: ask until it has run.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let text = help_text(&bot.command("help", json!([])).await);
+        if text.contains(&tag) {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{text}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    const ELSEWHERE: u64 = 800_000_000_000_000_002;
+    let d = events::command(bot.ids.next(), 1, ELSEWHERE, ASKER, "help", json!([]));
+    let text = help_text(&bot.interact(d).await);
+    assert!(!text.contains("without a mention"), "{text}");
+    assert!(text.contains("/ask"), "{text}");
     bot.stop().await;
 }

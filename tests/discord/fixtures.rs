@@ -33,6 +33,7 @@ fn every_fixture_deserialises_as_a_known_event() {
     }
     for expected in [
         "ready.json",
+        "guild_create.json",
         "message_create_guild.json",
         "message_create_dm.json",
         "message_create_bot.json",

@@ -158,3 +158,64 @@ async fn serve_reports_a_disallowed_intent() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("Privileged Gateway Intents"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_reply_is_logged_once_with_its_route_and_status_never_its_text() {
+    let fake = FakeDiscord::start(Options::default()).await;
+    let (mut command, _dir) = serve_command(Some(&fake));
+    let child = command.spawn().expect("calcibot runs");
+    if fake
+        .wait_for(WAIT, Request::registers_commands)
+        .await
+        .is_none()
+    {
+        let _ = Command::new("kill")
+            .arg("-KILL")
+            .arg(child.id().to_string())
+            .status();
+        panic!("calcibot serve never registered its commands");
+    }
+    let id = 1_200_000_000_000_000_002;
+    fake.fail_replies_to(id, &[crate::fake_discord::Fault::ServerError; 3]);
+    let d = events::message(
+        id,
+        CHANNEL,
+        Some(GUILD),
+        ASKER,
+        &format!("{} {ANSWERED}", mention()),
+    );
+    fake.dispatch("MESSAGE_CREATE", events::mentioning(d, &bot_user()))
+        .await;
+    // Two tries at least, then a moment for the bot to give up.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while fake
+        .requests()
+        .iter()
+        .filter(|r| r.tries_to_reply_to(id))
+        .count()
+        < 2
+    {
+        assert!(tokio::time::Instant::now() < deadline, "no second try");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(SETTLE).await;
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let output = wait_exit(child, WAIT).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lost: Vec<&str> = stderr.lines().filter(|l| l.contains("giving up")).collect();
+    assert_eq!(lost.len(), 1, "{stderr}");
+    assert!(lost[0].contains("WARN"), "{}", lost[0]);
+    assert!(
+        lost[0].contains(&format!("/channels/{CHANNEL}/messages")),
+        "{}",
+        lost[0]
+    );
+    assert!(lost[0].contains("500"), "{}", lost[0]);
+    assert!(
+        !stderr.contains(ANSWERED),
+        "message text must not be logged:\n{stderr}"
+    );
+}
