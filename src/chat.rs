@@ -9,19 +9,22 @@ use std::io::{self, BufRead, Write};
 
 use crate::bot::Bot;
 use crate::question::{self, QuestionError};
-use crate::render;
+use crate::render::{self, Style};
 use crate::reply::{Reply, ReplyKind};
 use crate::search;
 
-/// Runs the conversation until end of input. `interactive` shows the greeting and a prompt.
+/// Runs the conversation until end of input. `interactive` shows the greeting and a prompt;
+/// `style` lays the text out for the terminal (or plainly, for a pipe).
 pub fn run(
     bot: &Bot,
     mut input: impl BufRead,
     mut output: impl Write,
     interactive: bool,
+    style: &Style,
 ) -> io::Result<()> {
     if interactive {
-        writeln!(output, "{}\n", bot.knowledge().interface.greeting.trim())?;
+        let greeting = &bot.knowledge().interface.greeting;
+        writeln!(output, "{}\n", render::words(greeting, style))?;
     }
     let mut choices: Vec<String> = Vec::new();
     let mut line = Vec::new();
@@ -70,7 +73,7 @@ pub fn run(
             },
         };
         let Some(reply) = reply else { continue };
-        writeln!(output, "{}\n", render::text(&reply))?;
+        writeln!(output, "{}\n", render::styled(&reply, style))?;
         choices = offered(&reply);
         if !choices.is_empty() {
             writeln!(

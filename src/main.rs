@@ -134,7 +134,7 @@ fn run() -> Result<ExitCode> {
             if json {
                 write_stdout(&render::json(&reply).to_string())?;
             } else {
-                write_stdout(&render::text(&reply))?;
+                write_stdout(&render::styled(&reply, &render::Style::for_stdout()))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -158,7 +158,9 @@ fn run() -> Result<ExitCode> {
             let bot = bot(knowledge)?;
             let stdin = std::io::stdin();
             let interactive = stdin.is_terminal();
-            calcibot::chat::run(&bot, stdin.lock(), std::io::stdout().lock(), interactive)
+            let style = render::Style::for_stdout();
+            let output = std::io::stdout().lock();
+            calcibot::chat::run(&bot, stdin.lock(), output, interactive, &style)
                 .context("the terminal chat stopped")?;
             Ok(ExitCode::SUCCESS)
         }

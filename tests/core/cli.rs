@@ -255,3 +255,16 @@ fn unknown_export_format_is_a_usage_error() {
     assert!(!output.status.success());
     assert!(stderr(&output).contains("pdf"));
 }
+
+/// Output to a pipe is for scripts: no escape codes and no wrapping, whatever the terminal.
+#[test]
+fn piped_output_is_plain() {
+    let output = calcibot(&["ask", "what", "is", "calcinosis", "cutis?"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(!text.contains('\x1b'), "{text}");
+    assert!(
+        text.lines().any(|l| l.chars().count() > 120),
+        "a long paragraph stays on one line when piped:\n{text}"
+    );
+}
