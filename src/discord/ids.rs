@@ -28,7 +28,7 @@ impl ComponentId {
     /// The button showing `entry_id`, if its id fits Discord's 100 characters.
     pub fn show(entry_id: &str) -> Option<ComponentId> {
         let id = ComponentId::Show(entry_id.to_string());
-        (id.len() <= limits::CUSTOM_ID).then_some(id)
+        (id.chars() <= limits::CUSTOM_ID).then_some(id)
     }
 
     /// Reads a custom id; `None` for one this bot never made.
@@ -47,13 +47,9 @@ impl ComponentId {
         n.parse().ok().map(ComponentId::Pick)
     }
 
-    /// The length of the text form, in characters, as Discord counts it.
-    pub fn len(&self) -> usize {
+    /// The length of the text form in characters, as Discord counts it.
+    pub fn chars(&self) -> usize {
         self.to_string().chars().count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        false
     }
 }
 
@@ -99,11 +95,11 @@ mod tests {
         for entry in &kb.entries {
             let id = ComponentId::show(&entry.id)
                 .unwrap_or_else(|| panic!("{}: the id is too long for a button", entry.id));
-            assert!(id.len() <= limits::CUSTOM_ID, "{id}");
+            assert!(id.chars() <= limits::CUSTOM_ID, "{id}");
             assert_eq!(ComponentId::parse(&id.to_string()), Some(id));
         }
         for n in 0..limits::ROWS {
-            assert!(ComponentId::Pick(n).len() <= limits::CUSTOM_ID);
+            assert!(ComponentId::Pick(n).chars() <= limits::CUSTOM_ID);
         }
         assert!(ComponentId::show(&"x".repeat(limits::CUSTOM_ID)).is_none());
     }

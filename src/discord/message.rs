@@ -164,7 +164,7 @@ impl Rendered {
                     check("buttons in a row", buttons.len(), limits::BUTTONS_PER_ROW);
                     for b in buttons {
                         check("button label", len(&b.label), limits::BUTTON_LABEL);
-                        check("custom id", b.id.len(), limits::CUSTOM_ID);
+                        check("custom id", b.id.chars(), limits::CUSTOM_ID);
                         if !ids.insert(b.id.to_string()) {
                             other.push(format!("duplicate custom id {}", b.id));
                         }
@@ -177,7 +177,7 @@ impl Rendered {
                         limits::SELECT_OPTIONS,
                     );
                     check("placeholder", len(&select.placeholder), limits::PLACEHOLDER);
-                    check("custom id", select.id.len(), limits::CUSTOM_ID);
+                    check("custom id", select.id.chars(), limits::CUSTOM_ID);
                     if !ids.insert(select.id.to_string()) {
                         other.push(format!("duplicate custom id {}", select.id));
                     }

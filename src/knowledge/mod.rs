@@ -105,11 +105,6 @@ impl KnowledgeBase {
         Self::load_checked(Some(dir), &no_more_checks)
     }
 
-    /// `dir` when given, otherwise the built-in base.
-    pub fn load_or_builtin(dir: Option<&Path>) -> Result<KnowledgeBase, KnowledgeError> {
-        Self::load_checked(dir, &no_more_checks)
-    }
-
     /// `dir` when given, otherwise the built-in base, checked as data and by `checks` too, with
     /// every problem of both reported together. The base is data that does not know who reads
     /// it: the checks that need a reader's modules (patterns, the lexicon's normal form) come
