@@ -3,7 +3,10 @@
 //!
 //! The core (`knowledge`, `language`, `matcher`, `safety`, `bot`, `reply`) is plain Rust with
 //! no Discord, async or terminal types, so the terminal chat, the CLI, the tests and the
-//! Discord handler all take the very same path: `Bot::ask` -> `Reply` -> a renderer.
+//! Discord handler all take the very same path: `Bot::ask` -> `Reply` -> a renderer. Around it:
+//! `check` (the checks of the base that need the readers' modules), `sources` (the one source
+//! formatter), `search` (topics by name), `explain` (how a message was read, for curators),
+//! `render` (text and JSON), `chat`, `export`, `eval`, and `discord`.
 
 pub mod bot;
 pub mod chat;
