@@ -32,7 +32,8 @@ use super::message::{Card, Rendered, Row};
 
 /// The wait before the second try, doubled before the third.
 const FIRST_BACKOFF: Duration = Duration::from_millis(400);
-/// No single wait is longer than this, whatever a server asks.
+/// Our own waits grow no longer than this. A server's `retry_after` is honoured as it is,
+/// within the budget; beyond it, the send is given up rather than sent too early.
 const MAX_BACKOFF: Duration = Duration::from_secs(4);
 /// How long a reply to a message may take, all tries together.
 const MESSAGE_BUDGET: Duration = Duration::from_secs(10);
@@ -159,7 +160,8 @@ impl Sender {
             };
             let wait = match failure.retry {
                 Retry::No => None,
-                Retry::After(asked) => Some(asked.unwrap_or(backoff).min(MAX_BACKOFF)),
+                Retry::After(Some(asked)) => Some(asked),
+                Retry::After(None) => Some(backoff.min(MAX_BACKOFF)),
             };
             let wait = wait.filter(|w| attempt < tries && Instant::now() + *w < deadline);
             let Some(wait) = wait else {
