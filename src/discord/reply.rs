@@ -286,4 +286,90 @@ mod tests {
             );
         }
     }
+
+    /// The built-in base's files, with one more entry at every limit `check` allows: the
+    /// longest title, answer and conflict note, every source with long sections, thirty
+    /// related topics, and links throughout.
+    fn base_with_a_huge_entry() -> KnowledgeBase {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
+        let mut files = Vec::new();
+        let mut pending = vec![dir.clone()];
+        while let Some(current) = pending.pop() {
+            for item in std::fs::read_dir(&current).expect("the knowledge directory") {
+                let path = item.expect("an entry").path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if path.extension().is_some_and(|e| e == "toml") {
+                    let name = path
+                        .strip_prefix(&dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .to_string();
+                    files.push((name, std::fs::read_to_string(&path).expect("readable")));
+                }
+            }
+        }
+        let kb = KnowledgeBase::from_files(files.clone(), "test".into()).expect("valid");
+        let link = "see [the article](https://example.org/a/long/path/to/the/article) here. ";
+        let answer = format!("Some **bold** words and {}", link.repeat(20));
+        let conflict = "The sources disagree about this point. ".repeat(25);
+        let sources: Vec<String> = kb
+            .sources
+            .iter()
+            .flat_map(|s| {
+                (0..3).map(move |i| {
+                    format!("{{ id = \"{}\", section = \"A long section name number {i} of the article\" }}", s.id)
+                })
+            })
+            .collect();
+        let related: Vec<String> = kb
+            .entries
+            .iter()
+            .take(30)
+            .map(|e| format!("\"{}\"", e.id))
+            .collect();
+        let entry = format!(
+            "\n[[entry]]\nid = \"huge\"\ntitle = \"{}\"\nreviewed = \"2026-01-01\"\nreviewer = \"a test\"\nhelp_now = true\nquestions = [\"a huge question\"]\nanswer = \"\"\"\n{}\"\"\"\nconflict = \"{}\"\nsources = [{}]\nrelated = [{}]\n",
+            "A very long title word ".repeat(11).trim(),
+            answer.trim(),
+            conflict.trim(),
+            sources.join(", "),
+            related.join(", "),
+        );
+        let general = files
+            .iter_mut()
+            .find(|(name, _)| name == "entries/general.toml")
+            .expect("entries/general.toml");
+        general.1.push_str(&entry);
+        KnowledgeBase::from_files(files, "test".into())
+            .expect("the huge entry is within every limit")
+    }
+
+    #[test]
+    fn an_entry_at_every_limit_still_fits_without_cutting_links() {
+        let kb = base_with_a_huge_entry();
+        let bot = Bot::new(kb).expect("it compiles");
+        let kb = bot.knowledge();
+        let shown = bot.show("huge").expect("the huge entry");
+        let rendered = reply(&shown, kb);
+        assert_eq!(rendered.problems(), Vec::<String>::new());
+        for card in &rendered.cards {
+            let text = format!("{card:?}");
+            // Every link that appears is whole.
+            for (at, _) in text.match_indices("](") {
+                let rest = &text[at + 2..];
+                let end = rest.find(')').expect("a closed link");
+                assert!(rest[..end].starts_with("https://"), "{}", &rest[..end]);
+            }
+        }
+        let buttons: usize = rendered
+            .rows
+            .iter()
+            .map(|row| match row {
+                Row::Buttons(buttons) => buttons.len(),
+                Row::Select(_) => 0,
+            })
+            .sum();
+        assert_eq!(buttons, MAX_RELATED);
+    }
 }
