@@ -189,7 +189,10 @@ pub fn styled(reply: &Reply<'_>, style: &Style) -> String {
         }
         out.push('\n');
     }
-    style.paragraph(&mut out, &plain(reply.disclaimer().trim()), Tone::Quiet);
+    let disclaimer = reply.disclaimer().trim();
+    if !disclaimer.is_empty() {
+        style.paragraph(&mut out, &plain(disclaimer), Tone::Quiet);
+    }
     // The last line ends without a newline, as callers add their own.
     if out.ends_with('\n') {
         out.pop();

@@ -49,12 +49,16 @@ pub fn reply(reply: &Reply<'_>, kb: &KnowledgeBase) -> Rendered {
             cards.push(entry_card(entry, reply));
         }
     }
+    // The disclaimer goes in the last card's footer. Discord refuses an empty footer, so a
+    // reply without one (crisis advice may stand alone) leaves it out.
     let disclaimer = fit(reply.disclaimer(), limits::FOOTER).into_owned();
-    match cards.last_mut() {
-        Some(last) => last.footer = Some(disclaimer),
-        // The core gives every reply some text; were one to come without, the disclaimer
-        // still goes, rather than an empty message Discord would refuse.
-        None => cards.push(Card::info(None, &disclaimer)),
+    if !disclaimer.is_empty() {
+        match cards.last_mut() {
+            Some(last) => last.footer = Some(disclaimer),
+            // The core gives every reply some text; were one to come without, the disclaimer
+            // still goes, rather than an empty message Discord would refuse.
+            None => cards.push(Card::info(None, &disclaimer)),
+        }
     }
     fit_total(&mut cards);
 
