@@ -268,3 +268,25 @@ fn piped_output_is_plain() {
         "a long paragraph stays on one line when piped:\n{text}"
     );
 }
+
+/// `--explain` shows a curator how the message was read and how the best entries scored,
+/// before the reply itself.
+#[test]
+fn ask_explain_shows_the_reading_and_the_scores() {
+    let output = calcibot(&["ask", "--explain", "does", "diltiazem", "help"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    for label in [
+        "normalised:",
+        "spelled:",
+        "rewritten:",
+        "terms:",
+        "phrase ",
+        "coverage ",
+    ] {
+        assert!(text.contains(label), "{label:?} missing:\n{text}");
+    }
+    let reading = text.find("terms:").expect("the reading");
+    let sources = text.find("Sources:").expect("the reply");
+    assert!(reading < sources, "the reading comes first:\n{text}");
+}
