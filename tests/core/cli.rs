@@ -247,6 +247,26 @@ fn export_markdown_is_a_readable_faq() {
     assert!(md.contains("## Treatment"));
     assert!(md.contains("*Sources:*"));
     assert!(md.contains("not a doctor"));
+    // Each article is named once per answer, with the sections cited from it together, even
+    // where an entry cites two parts of one article.
+    let export: serde_json::Value =
+        serde_json::from_str(&stdout(&calcibot(&["export", "--format", "json"]))).expect("JSON");
+    let titles: Vec<&str> = export["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .filter_map(|s| s["title"].as_str())
+        .collect();
+    let lines: Vec<&str> = md.lines().filter(|l| l.starts_with("*Sources:*")).collect();
+    assert!(!lines.is_empty());
+    for line in lines {
+        for title in &titles {
+            let named = line.matches(&format!("[{title}](")).count()
+                + line.matches(&format!("; {title},")).count()
+                + line.matches(&format!("*Sources:* {title},")).count();
+            assert!(named <= 1, "{title} named {named} times in {line}");
+        }
+    }
 }
 
 #[test]
