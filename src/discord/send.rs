@@ -148,7 +148,7 @@ impl Sender {
         let mut attempt = 1;
         loop {
             let request = Request::new(route, LightMethod::Post).body(Some(bytes.clone()));
-            let outcome = self.try_once(request).await;
+            let outcome = self.try_once(request, deadline).await;
             let failure = match outcome {
                 Ok(()) => {
                     if attempt > 1 {
@@ -178,7 +178,7 @@ impl Sender {
         }
     }
 
-    async fn try_once(&self, request: Request<'_>) -> Result<(), Failure> {
+    async fn try_once(&self, request: Request<'_>, deadline: Instant) -> Result<(), Failure> {
         match &self.direct {
             Some(client) => {
                 let builder = request
@@ -190,9 +190,17 @@ impl Sender {
                     Err(err) => Err(Failure::connection(&err)),
                 }
             }
-            None => match self.http.request(request).await {
-                Ok(_) => Ok(()),
-                Err(err) => Err(Failure::from_serenity(&err)),
+            // serenity's limiter waits out a 429 itself, as often as it is told to: the
+            // deadline bounds that too.
+            None => match tokio::time::timeout_at(deadline, self.http.request(request)).await {
+                Ok(Ok(_)) => Ok(()),
+                Ok(Err(err)) => Err(Failure::from_serenity(&err)),
+                Err(_) => Err(Failure {
+                    status: None,
+                    code: None,
+                    retry: Retry::No,
+                    reason: "no answer within the time a reply may take".to_string(),
+                }),
             },
         }
     }
