@@ -178,30 +178,35 @@ impl Sender {
         }
     }
 
+    /// One try, given up at `deadline`: serenity's limiter (when on) waits out a 429 itself, as
+    /// often as it is told to, and a connection can hang; neither may hold a reply longer.
     async fn try_once(&self, request: Request<'_>, deadline: Instant) -> Result<(), Failure> {
-        match &self.direct {
-            Some(client) => {
-                let builder = request
-                    .build(client, self.http.token(), self.http.proxy.as_deref())
-                    .map_err(|err| Failure::from_serenity(&err))?;
-                let built = builder.build().map_err(|err| Failure::connection(&err))?;
-                match client.execute(built).await {
-                    Ok(response) => Failure::check(response).await,
-                    Err(err) => Err(Failure::connection(&err)),
+        let attempt = async {
+            match &self.direct {
+                Some(client) => {
+                    let builder = request
+                        .build(client, self.http.token(), self.http.proxy.as_deref())
+                        .map_err(|err| Failure::from_serenity(&err))?;
+                    let built = builder.build().map_err(|err| Failure::connection(&err))?;
+                    match client.execute(built).await {
+                        Ok(response) => Failure::check(response).await,
+                        Err(err) => Err(Failure::connection(&err)),
+                    }
                 }
+                None => match self.http.request(request).await {
+                    Ok(_) => Ok(()),
+                    Err(err) => Err(Failure::from_serenity(&err)),
+                },
             }
-            // serenity's limiter waits out a 429 itself, as often as it is told to: the
-            // deadline bounds that too.
-            None => match tokio::time::timeout_at(deadline, self.http.request(request)).await {
-                Ok(Ok(_)) => Ok(()),
-                Ok(Err(err)) => Err(Failure::from_serenity(&err)),
-                Err(_) => Err(Failure {
-                    status: None,
-                    code: None,
-                    retry: Retry::No,
-                    reason: "no answer within the time a reply may take".to_string(),
-                }),
-            },
+        };
+        match tokio::time::timeout_at(deadline, attempt).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(Failure {
+                status: None,
+                code: None,
+                retry: Retry::No,
+                reason: "no answer within the time a reply may take".to_string(),
+            }),
         }
     }
 }
