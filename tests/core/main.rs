@@ -11,3 +11,6 @@ mod knowledge;
 mod matcher;
 // Red flags, crisis and dosing.
 mod safety;
+
+// The test layout: every test file is part of a binary.
+mod layout;
