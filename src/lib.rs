@@ -22,11 +22,13 @@ pub mod patterns;
 pub mod question;
 pub mod render;
 pub mod reply;
+pub mod report;
 pub mod safety;
 pub mod scope;
 pub mod search;
 pub mod smalltalk;
 pub mod sources;
+pub mod storage;
 
 pub use bot::Bot;
 pub use knowledge::KnowledgeBase;

@@ -1,4 +1,5 @@
-//! The `calcibot` command: `serve` (Discord), `chat`, `ask`, `eval`, `check` and `export`.
+//! The `calcibot` command: `serve` (Discord), `chat`, `ask`, `eval`, `check`, `export` and
+//! `report`.
 //!
 //! This is the binary's edge: it reads arguments and environment, loads the knowledge base once,
 //! and turns every error into a message that says what to do next and a non-zero exit.
@@ -60,6 +61,27 @@ enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: ExportFormat,
     },
+    /// For curators: usage, feedback and the unanswered questions across servers.
+    Report {
+        /// The database to read [env: DATABASE_URL; default: sqlite://calcibot.db]
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
+        /// How many days, up to today, to report on (1 to 366).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=366))]
+        days: u32,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+        /// Also draw the questions per day as a PNG in FILE.
+        #[arg(long, value_name = "FILE")]
+        chart: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -165,7 +187,53 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve => serve(knowledge),
+        Command::Report {
+            database,
+            days,
+            format,
+            chart,
+        } => report(knowledge, database, days, format, chart.as_deref()),
     }
+}
+
+/// Prints the curators' report from the database `serve` writes. Reading only: a database
+/// that is not there is an error, not a new empty one.
+fn report(
+    knowledge: Option<&Path>,
+    database: Option<String>,
+    days: u32,
+    format: ReportFormat,
+    chart: Option<&Path>,
+) -> Result<ExitCode> {
+    use calcibot::storage::{self, Day, Open, Store};
+
+    let kb = load(knowledge)?;
+    let url = match database {
+        Some(url) => url,
+        None => storage::url_from_env()?,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let report = runtime.block_on(async {
+        let store = Store::open(&url, Open::MustExist).await?;
+        let report = calcibot::report::Report::gather(&store, days, Day::today()).await;
+        store.close().await;
+        report
+    })?;
+    if let Some(path) = chart {
+        let png = storage::chart::questions_per_day(&report.stats)?;
+        std::fs::write(path, png)
+            .with_context(|| format!("cannot write the chart to {}", path.display()))?;
+    }
+    let text = match format {
+        ReportFormat::Text => report.text(&kb),
+        ReportFormat::Markdown => report.markdown(&kb),
+        ReportFormat::Json => serde_json::to_string_pretty(&report.json())?,
+    };
+    write_stdout(&text)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs the Discord bot until SIGINT or SIGTERM. The settings are checked before the knowledge

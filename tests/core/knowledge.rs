@@ -181,7 +181,7 @@ fn answers_with_their_conflict_notes_stay_within_900_characters() {
     let padded = format!(
         "{}answer = \"\"\"\n{}{}",
         &original[..start],
-        "A sentence that pads the answer. ".repeat(30),
+        "A sentence that pads the answer. ".repeat(5),
         &original[start + 12..]
     );
     std::fs::write(&path, padded).expect("write");

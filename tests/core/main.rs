@@ -1,5 +1,5 @@
-//! The core through its public API and the `calcibot` binary: no Discord here, so this binary
-//! links neither serenity's client nor the fake Discord.
+//! The core through its public API and the `calcibot` binary, and the storage layer: no
+//! Discord here, so this binary needs no fake Discord.
 
 // The CLI contract of design.md, through the real binary.
 mod cli;
@@ -11,6 +11,8 @@ mod knowledge;
 mod matcher;
 // Red flags, crisis and dosing.
 mod safety;
+// Storage against SQLite and a real PostgreSQL (CALCIBOT_TEST_POSTGRES_URL, set by .ci/run).
+mod storage;
 
 // The test layout: every test file is part of a binary.
 mod layout;
