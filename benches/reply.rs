@@ -164,7 +164,7 @@ fn reply_on_10k_entries(c: &mut Criterion) {
     c.bench_function("reply/10k_entries", |b| {
         b.iter(|| {
             i = (i + 1) % questions.len();
-            black_box(bot.ask(black_box(&questions[i])).kind)
+            black_box(bot.ask(black_box(&questions[i])).kind())
         })
     });
 }

@@ -4,6 +4,7 @@
 //! handler can share it between tasks and the terminal, CLI and tests call the same `ask`.
 
 use crate::about::About;
+use crate::explain::Explanation;
 use crate::knowledge::{Entry, KnowledgeBase};
 use crate::language::{Analysis, Analyzer};
 use crate::matcher::{Decision, Matcher, Ranked};
@@ -14,6 +15,9 @@ use crate::smalltalk::Smalltalk;
 
 /// How many topics a no-match reply suggests.
 const SUGGESTIONS: usize = 3;
+
+/// How many of the best-scoring entries `explain` shows.
+const EXPLAINED: usize = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BotError {
@@ -57,12 +61,37 @@ impl Bot {
         &self.kb
     }
 
-    pub fn analyzer(&self) -> &Analyzer {
-        &self.analyzer
-    }
-
-    pub fn matcher(&self) -> &Matcher {
-        &self.matcher
+    /// How `message` was read and how the best entries scored: what a curator needs to see to
+    /// add the right phrasing or keyword (`calcibot ask --explain`).
+    pub fn explain(&self, message: &str) -> Explanation<'_> {
+        let analysis = self.analyzer.analyze(message);
+        let reading = self.matcher.read(&analysis);
+        let ranked = self
+            .matcher
+            .rank_read(&analysis, &reading)
+            .into_iter()
+            .take(EXPLAINED)
+            .map(|(ranked, signals)| (self.entry(ranked), ranked.score, signals))
+            .collect();
+        let focus = if reading.explicit {
+            analysis
+                .sentences
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| reading.asking & crate::language::sentence_bit(*i) != 0)
+                .map(|(_, span)| analysis.normalized[span.normalized.clone()].to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let facets = self.matcher.facets();
+        Explanation {
+            focus,
+            aspects: facets.aspect_names(reading.aspects),
+            subjects: facets.subject_names(&reading),
+            analysis,
+            ranked,
+        }
     }
 
     /// The reply to one message. Front ends validate or cut the message first (`question`).

@@ -232,3 +232,64 @@ pub struct Unmentioned {
     /// The entry answered after the note.
     pub answer: String,
 }
+
+/// The bot's own words around the answers (`knowledge/interface.toml`): the chat greeting, the
+/// Discord help and about pages, the cooldown notice. `{name}` placeholders are filled in by
+/// the front end; `calcibot check` makes sure each text has the ones it needs.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Interface {
+    pub greeting: String,
+    pub ask_hint: String,
+    pub ask_hint_after: String,
+    pub help_title: String,
+    pub help: String,
+    /// With `{channels}`: the auto-answer channels of the server asking.
+    pub help_auto_answer: String,
+    pub help_after: String,
+    pub examples: String,
+    pub about_title: String,
+    /// With `{kept}`: `kept_nothing` or `kept_cooldown`.
+    pub about: String,
+    pub kept_nothing: String,
+    /// With `{seconds}`.
+    pub kept_cooldown: String,
+    pub cooldown_one: String,
+    /// With `{seconds}`.
+    pub cooldown_many: String,
+    pub browse: String,
+    pub gone: String,
+}
+
+impl Interface {
+    /// Every text with its name and the placeholders it must hold (and may hold).
+    pub fn texts(&self) -> [(&'static str, &str, &'static [&'static str]); 16] {
+        [
+            ("greeting", &self.greeting, &[]),
+            ("ask_hint", &self.ask_hint, &[]),
+            ("ask_hint_after", &self.ask_hint_after, &[]),
+            ("help_title", &self.help_title, &[]),
+            ("help", &self.help, &[]),
+            ("help_auto_answer", &self.help_auto_answer, &["channels"]),
+            ("help_after", &self.help_after, &[]),
+            ("examples", &self.examples, &[]),
+            ("about_title", &self.about_title, &[]),
+            ("about", &self.about, &["kept"]),
+            ("kept_nothing", &self.kept_nothing, &[]),
+            ("kept_cooldown", &self.kept_cooldown, &["seconds"]),
+            ("cooldown_one", &self.cooldown_one, &[]),
+            ("cooldown_many", &self.cooldown_many, &["seconds"]),
+            ("browse", &self.browse, &[]),
+            ("gone", &self.gone, &[]),
+        ]
+    }
+}
+
+/// `text` with each `{name}` replaced by its value.
+pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = text.trim().to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}

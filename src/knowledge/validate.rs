@@ -1,4 +1,7 @@
-//! Reading the knowledge files and checking the base as a whole.
+//! Reading the knowledge files and checking the base as a whole, as data: ids, references,
+//! lengths, required topics. Checks that need the reader's modules (do the patterns compile, is
+//! the lexicon written normalised) live in `crate::check`, which hands them to the loader, so
+//! this module depends on nothing but the data model.
 //!
 //! Every problem is collected with its file and item, rather than stopping at the first, so a
 //! curator fixes a broken base in one pass of `calcibot check`.
@@ -8,10 +11,9 @@ use std::collections::{HashMap, HashSet};
 use serde::Deserialize;
 
 use super::{
-    Entry, Facets, KnowledgeBase, Lexicon, Outside, Problem, SafetyConfig, Smalltalk, Source,
-    Topics, Unmentioned,
+    Entry, Facets, Interface, KnowledgeBase, Lexicon, Outside, Problem, SafetyConfig, Smalltalk,
+    Source, Topics, Unmentioned,
 };
-use crate::language::normalize;
 
 /// Discord shows at most 4,096 characters in an embed's description; the design asks for
 /// answers well under that, so there is room for the conflict note, sources and disclaimer.
@@ -37,6 +39,7 @@ pub(super) struct Parts {
     pub about: Vec<Smalltalk>,
     pub facets: Facets,
     pub topics: Topics,
+    pub interface: Interface,
 }
 
 #[derive(Deserialize, Default)]
@@ -107,6 +110,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
     let smalltalk = read("smalltalk.toml");
     let topics = read("topics.toml");
     let scope = read("scope.toml");
+    let interface = read("interface.toml");
 
     fn toml_of<T: serde::de::DeserializeOwned>(
         name: &str,
@@ -131,6 +135,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
     let smalltalk: Option<SmalltalkFile> = toml_of("smalltalk.toml", smalltalk, &mut problems);
     let topics: Option<Topics> = toml_of("topics.toml", topics, &mut problems);
     let scope: Option<ScopeFile> = toml_of("scope.toml", scope, &mut problems);
+    let interface: Option<Interface> = toml_of("interface.toml", interface, &mut problems);
     // Optional: a base without them matches on phrasings alone and has no "about the bot" set.
     let optional = |name: &str| {
         files
@@ -172,7 +177,9 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
         ));
     }
 
-    let parts = match (sources, safety, lexicon, smalltalk, topics, scope) {
+    let parts = match (
+        sources, safety, lexicon, smalltalk, topics, scope, interface,
+    ) {
         (
             Some(sources),
             Some(safety),
@@ -180,6 +187,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
             Some(smalltalk),
             Some(topics),
             Some(scope),
+            Some(interface),
         ) => Some(Parts {
             entries,
             sources: sources.source,
@@ -191,6 +199,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
             about: about.about,
             facets,
             topics,
+            interface,
         }),
         _ => None,
     };
@@ -203,13 +212,13 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
     check_sources(kb, &mut problems);
     check_entries(kb, &mut problems);
     check_safety(kb, &mut problems);
-    check_lexicon(kb, &mut problems);
     check_smalltalk(kb, &mut problems);
     check_about(kb, &mut problems);
     check_unmentioned(kb, &mut problems);
     check_facets(kb, &mut problems);
     check_scope(kb, &mut problems);
     check_topics(kb, &mut problems);
+    check_interface(&kb.interface, &mut problems);
     problems
 }
 
@@ -352,25 +361,6 @@ fn check_entries(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 report(format!("related id '{related}' is not an entry"));
             }
         }
-        check_patterns(file, item, &entry.patterns, problems);
-    }
-}
-
-/// A problem for each pattern that does not compile.
-fn check_patterns<'a>(
-    file: &str,
-    item: Option<&str>,
-    patterns: impl IntoIterator<Item = &'a String>,
-    problems: &mut Vec<Problem>,
-) {
-    for pattern in patterns {
-        if let Err(err) = crate::patterns::check_syntax(pattern) {
-            problems.push(problem(
-                file,
-                item,
-                format!("pattern '{pattern}' does not compile: {err}"),
-            ));
-        }
     }
 }
 
@@ -397,51 +387,6 @@ fn check_safety(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         if rule.patterns.is_empty() {
             problems.push(problem("safety.toml", Some(name), "has no patterns"));
         }
-        for pattern in rule.patterns.iter().chain(&rule.unless) {
-            let expanded = crate::patterns::expand(pattern, &safety.sets);
-            if let Some(unknown) = unknown_set(&expanded) {
-                problems.push(problem(
-                    "safety.toml",
-                    Some(name),
-                    format!("pattern '{pattern}' uses {unknown}, which [sets] does not define"),
-                ));
-                continue;
-            }
-            if let Err(err) = crate::patterns::check_syntax(&expanded) {
-                problems.push(problem(
-                    "safety.toml",
-                    Some(name),
-                    format!("pattern '{pattern}' does not compile: {}", err),
-                ));
-            }
-        }
-    }
-}
-
-fn check_lexicon(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
-    for (from, to) in &kb.lexicon.terms {
-        if normalize::normalize(from) != *from {
-            problems.push(problem(
-                "lexicon.toml",
-                Some(from),
-                format!(
-                    "key must be written normalised, as '{}'",
-                    normalize::normalize(from)
-                ),
-            ));
-        }
-        if normalize::normalize(to).is_empty() {
-            problems.push(problem("lexicon.toml", Some(from), "maps to nothing"));
-        }
-    }
-    for word in &kb.lexicon.stopwords {
-        if normalize::normalize(word) != *word {
-            problems.push(problem(
-                "lexicon.toml",
-                Some(word),
-                "stopword must be one normalised word",
-            ));
-        }
     }
 }
 
@@ -454,7 +399,6 @@ fn check_smalltalk(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 "has an empty reply",
             ));
         }
-        check_patterns("smalltalk.toml", Some(&talk.id), &talk.patterns, problems);
     }
 }
 
@@ -468,15 +412,12 @@ fn check_about(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         if about.reply.trim().is_empty() {
             problems.push(problem("about.toml", item, "has an empty reply"));
         }
-        check_patterns("about.toml", item, &about.patterns, problems);
     }
 }
 
 fn check_facets(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     const FILE: &str = "facets.toml";
     let facets = &kb.facets;
-    check_patterns(FILE, Some("asking"), &facets.asking, problems);
-    check_patterns(FILE, Some("domain"), &facets.domain, problems);
     let mut aspects = HashSet::new();
     for aspect in &facets.aspect {
         let item = Some(aspect.id.as_str());
@@ -490,7 +431,6 @@ fn check_facets(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 format!("names '{general}' as its general entry, which is not an entry"),
             ));
         }
-        check_patterns(FILE, item, &aspect.cues, problems);
     }
     let mut subjects = HashSet::new();
     for subject in &facets.subject {
@@ -498,7 +438,6 @@ fn check_facets(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         if !subjects.insert(subject.id.as_str()) {
             problems.push(problem(FILE, item, "duplicate subject id"));
         }
-        check_patterns(FILE, item, &subject.cues, problems);
     }
     for (id, list) in &facets.entries {
         let item = Some(id.as_str());
@@ -551,12 +490,6 @@ fn check_scope(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         if outside.patterns.is_empty() {
             problems.push(problem("scope.toml", item, "has no patterns"));
         }
-        check_patterns(
-            "scope.toml",
-            item,
-            outside.patterns.iter().chain(&outside.unless),
-            problems,
-        );
         for id in &outside.suggest {
             if kb.entry(id).is_none() {
                 problems.push(problem(
@@ -582,7 +515,6 @@ fn check_unmentioned(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 format!("answers '{}', which is not an entry", remedy.answer),
             ));
         }
-        check_patterns("scope.toml", item, &remedy.patterns, problems);
     }
 }
 
@@ -621,18 +553,53 @@ fn check_topics(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     }
 }
 
-/// A `{name}` left in a pattern after expansion: a set nobody defined.
-fn unknown_set(pattern: &str) -> Option<&str> {
-    let start = pattern.find('{')?;
-    let end = start + pattern[start..].find('}')?;
-    let name = &pattern[start + 1..end];
-    let is_name = name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c == '_');
-    if is_name {
-        Some(&pattern[start..=end])
-    } else {
-        unknown_set(&pattern[end + 1..])
+/// Every interface text is written, holds the placeholders it needs, and names no other.
+fn check_interface(interface: &Interface, problems: &mut Vec<Problem>) {
+    for (name, text, needs) in interface.texts() {
+        let mut report =
+            |message: String| problems.push(problem("interface.toml", Some(name), message));
+        if text.trim().is_empty() {
+            report("is empty".into());
+            continue;
+        }
+        for needed in needs {
+            if !text.contains(&format!("{{{needed}}}")) {
+                report(format!("lacks {{{needed}}}, which the bot fills in"));
+            }
+        }
+        for used in placeholders(text) {
+            if !needs.contains(&used) {
+                report(format!(
+                    "uses {{{used}}}, which the bot does not fill in here (it can use: {})",
+                    if needs.is_empty() {
+                        "none".to_string()
+                    } else {
+                        needs.join(", ")
+                    }
+                ));
+            }
+        }
     }
+}
+
+/// The `{name}` placeholders of a text (lowercase names, so Markdown and code are left alone).
+fn placeholders(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let name = &after[..end];
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    out.push(name);
+                }
+                rest = &after[end + 1..];
+            }
+            None => break,
+        }
+    }
+    out
 }
 
 fn is_iso_date(text: &str) -> bool {

@@ -91,7 +91,7 @@ fn read(path: &Path) -> String {
 #[test]
 fn heldout_set_stays_above_the_floor() {
     assert_floor(
-        include_str!("data/heldout.jsonl"),
+        include_str!("../data/heldout.jsonl"),
         ACCURACY_FLOOR,
         WRONG_ANSWER_CEILING,
     );
@@ -104,7 +104,7 @@ fn heldout_set_stays_above_the_floor() {
 /// ceiling is looser than the dev set's.
 #[test]
 fn second_blind_set_stays_above_the_floor() {
-    assert_floor(include_str!("data/blind2.jsonl"), 0.86, 0.05);
+    assert_floor(include_str!("../data/blind2.jsonl"), 0.86, 0.05);
 }
 
 fn assert_floor(text: &str, accuracy_floor: f64, wrong_ceiling: f64) {

@@ -35,9 +35,9 @@ fn urgent_messages_are_caught_in_any_form() {
     ] {
         for variant in variants(message) {
             let reply = bot.ask(&variant);
-            assert_eq!(reply.kind, ReplyKind::Urgent, "not urgent: {variant:?}");
+            assert_eq!(reply.kind(), ReplyKind::Urgent, "not urgent: {variant:?}");
             let alert = reply
-                .alert
+                .alert()
                 .expect("urgent replies lead with the urgent advice");
             assert!(alert.contains("emergency"), "{alert}");
         }
@@ -53,7 +53,7 @@ fn typos_do_not_hide_red_flags() {
         ("chest pian and cant breath", ReplyKind::Urgent),
         ("my finger tip has turnd black", ReplyKind::Urgent),
     ] {
-        assert_eq!(bot.ask(message).kind, kind, "{message:?}");
+        assert_eq!(bot.ask(message).kind(), kind, "{message:?}");
     }
 }
 
@@ -70,12 +70,12 @@ fn crisis_messages_get_crisis_advice_only() {
     ] {
         for variant in variants(message) {
             let reply = bot.ask(&variant);
-            assert_eq!(reply.kind, ReplyKind::Crisis, "not crisis: {variant:?}");
+            assert_eq!(reply.kind(), ReplyKind::Crisis, "not crisis: {variant:?}");
             assert!(
-                reply.entry.is_none(),
+                reply.entry().is_none(),
                 "no medical answer with crisis advice"
             );
-            let alert = reply.alert.expect("crisis advice");
+            let alert = reply.alert().expect("crisis advice");
             assert!(
                 alert.contains("988") && alert.contains("116 123"),
                 "{alert}"
@@ -101,7 +101,7 @@ fn dosing_questions_are_sent_to_the_prescriber() {
         for variant in variants(message) {
             let reply = bot.ask(&variant);
             let notice = reply
-                .dosing
+                .dosing()
                 .unwrap_or_else(|| panic!("no dosing notice: {variant:?}"));
             assert!(notice.contains("prescribes"), "{notice}");
         }
@@ -122,11 +122,14 @@ fn ordinary_questions_raise_no_flags() {
     ] {
         let reply = bot.ask(message);
         assert!(
-            !matches!(reply.kind, ReplyKind::Urgent | ReplyKind::Crisis),
+            !matches!(reply.kind(), ReplyKind::Urgent | ReplyKind::Crisis),
             "false alarm {:?} for {message:?}",
-            reply.kind
+            reply.kind()
         );
-        assert!(reply.dosing.is_none(), "false dosing flag for {message:?}");
+        assert!(
+            reply.dosing().is_none(),
+            "false dosing flag for {message:?}"
+        );
     }
 }
 
@@ -158,20 +161,20 @@ fn nothing_leaves_without_disclaimer_and_sources() {
     );
     for message in &messages {
         let reply = bot.ask(message);
-        assert!(reply.disclaimer.contains("not a doctor"), "{message:?}");
+        assert!(reply.disclaimer().contains("not a doctor"), "{message:?}");
         let text = calcibot::render::text(&reply);
         assert!(
             text.contains("not a doctor"),
             "rendered reply lacks the disclaimer: {message:?}"
         );
-        if let Some(entry) = reply.entry {
+        if let Some(entry) = reply.entry() {
             assert!(
-                !reply.sources.is_empty(),
+                !reply.sources().is_empty(),
                 "{} answered without sources",
                 entry.id
             );
             assert_eq!(
-                reply.sources.len(),
+                reply.sources().len(),
                 entry.sources.len(),
                 "every cited source resolves"
             );

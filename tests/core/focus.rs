@@ -12,13 +12,13 @@ fn bot() -> Bot {
 }
 
 fn id<'a>(reply: &Reply<'a>) -> Option<&'a str> {
-    reply.entry.map(|e| e.id.as_str())
+    reply.entry().map(|e| e.id.as_str())
 }
 
 fn assert_answers(bot: &Bot, message: &str, expected: &str) {
     let reply = bot.ask(message);
     assert_eq!(
-        (reply.kind, id(&reply)),
+        (reply.kind(), id(&reply)),
         (ReplyKind::Answer, Some(expected)),
         "{message:?}"
     );
@@ -72,15 +72,15 @@ fn two_questions_get_one_answer_and_an_offer_of_the_other() {
     let reply = bot.ask(
         "what scan is best for seeing how deep the calcium goes? and will they still need to biopsie it after",
     );
-    assert_eq!(reply.kind, ReplyKind::Answer);
+    assert_eq!(reply.kind(), ReplyKind::Answer);
     assert_eq!(id(&reply), Some("imaging"), "the first question asked");
-    let also: Vec<&str> = reply.also.iter().map(|e| e.id.as_str()).collect();
+    let also: Vec<&str> = reply.also().iter().map(|e| e.id.as_str()).collect();
     assert_eq!(also, ["biopsy"]);
     let text = calcibot::render::text(&reply);
     assert!(text.contains("You also asked about:\n  1. "), "{text}");
 
     let one = bot.ask("what scan is best for seeing how deep the calcium goes?");
-    assert!(one.also.is_empty(), "one question, nothing else offered");
+    assert!(one.also().is_empty(), "one question, nothing else offered");
 }
 
 #[test]
@@ -101,15 +101,15 @@ fn questions_about_the_bot_get_the_bots_own_answer() {
         ("which languages do you speak", "I answer in English"),
     ] {
         let reply = bot.ask(message);
-        assert_eq!(reply.kind, ReplyKind::Smalltalk, "{message:?}");
+        assert_eq!(reply.kind(), ReplyKind::Smalltalk, "{message:?}");
         assert!(
-            reply.entry.is_none(),
+            reply.entry().is_none(),
             "{message:?} carries no medical entry"
         );
         assert!(
-            reply.message.is_some_and(|m| m.contains(says)),
+            reply.message().is_some_and(|m| m.contains(says)),
             "{message:?} got {:?}",
-            reply.message
+            reply.message()
         );
     }
 }
@@ -130,12 +130,12 @@ fn out_of_scope_questions_are_declined_with_a_reason() {
     ] {
         let reply = bot.ask(message);
         assert_eq!(
-            reply.kind,
+            reply.kind(),
             ReplyKind::NoMatch,
             "{message:?} got {:?}",
             id(&reply)
         );
-        assert!(reply.message.is_some(), "{message:?} says why");
+        assert!(reply.message().is_some(), "{message:?} says why");
     }
 }
 
@@ -152,7 +152,7 @@ fn a_remedy_the_sources_never_mention_is_named_before_the_home_care_answer() {
     ] {
         let reply = bot.ask(message);
         assert_eq!(id(&reply), Some("home-remedies"), "{message:?}");
-        let note = reply.message.unwrap_or_default();
+        let note = reply.message().unwrap_or_default();
         assert!(
             note.contains("don't mention") && note.contains(remedy),
             "{message:?}: {note}"
@@ -160,7 +160,7 @@ fn a_remedy_the_sources_never_mention_is_named_before_the_home_care_answer() {
     }
     let olive = bot.ask("does olive oil massage help calcium bumps");
     assert_eq!(id(&olive), Some("home-remedies"));
-    assert!(olive.message.is_none(), "olive oil is in the sources");
+    assert!(olive.message().is_none(), "olive oil is in the sources");
 }
 
 #[test]
@@ -171,12 +171,12 @@ fn urgent_advice_carries_an_entry_only_when_its_question_is_asked() {
         "my fingertip with the calcium deposit is turning black",
     ] {
         let reply = bot.ask(message);
-        assert_eq!(reply.kind, ReplyKind::Urgent, "{message:?}");
+        assert_eq!(reply.kind(), ReplyKind::Urgent, "{message:?}");
         assert_eq!(id(&reply), None, "{message:?}: the notice stands alone");
     }
     let reply =
         bot.ask("my fingertip with calcinosis turned black and cold, what is calciphylaxis?");
-    assert_eq!(reply.kind, ReplyKind::Urgent);
+    assert_eq!(reply.kind(), ReplyKind::Urgent);
     assert_eq!(id(&reply), Some("calciphylaxis"));
 }
 
