@@ -143,7 +143,8 @@ fn after_abbreviation(before: &str) -> bool {
         .next()
         .unwrap_or("");
     let last = last.to_lowercase();
-    (last.chars().count() == 1 && last.chars().all(char::is_alphabetic))
+    // "I." ends a sentence ("...and neither can I."); other single letters are initials.
+    (last.chars().count() == 1 && last.chars().all(char::is_alphabetic) && last != "i")
         || ABBREVIATIONS.contains(&last.as_str())
 }
 
@@ -204,6 +205,14 @@ mod tests {
 
     fn clauses_of(message: &str) -> Vec<&str> {
         clauses(message).into_iter().map(|s| s.text).collect()
+    }
+
+    #[test]
+    fn i_ends_a_sentence() {
+        assert_eq!(
+            texts("Neither can I. Can these turn into cancer?"),
+            ["Neither can I", "Can these turn into cancer"]
+        );
     }
 
     #[test]
