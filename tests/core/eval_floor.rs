@@ -13,7 +13,7 @@ const WRONG_ANSWER_CEILING: f64 = 0.03;
 /// Dev set: measured 99.3% (134/135), no wrong answer, with question focus and facets.
 const DEV_FLOOR: f64 = 0.95;
 const DEV_WRONG_CEILING: f64 = 0.02;
-/// Dev stories: measured 80.0% (72/90), no wrong answer; most of its misses are crisis,
+/// Dev stories: measured 81.1% (73/90), no wrong answer; most of its misses are crisis,
 /// urgent and dosing messages, the safety layer's to catch.
 const STORIES_FLOOR: f64 = 0.77;
 const STORIES_WRONG_CEILING: f64 = 0.03;
