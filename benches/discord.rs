@@ -1,6 +1,6 @@
 //! The Discord layer's latency and memory, measured on `calcibot serve` as a user runs it.
 //!
-//! Starts the fake Discord of the end-to-end tests (`tests/support/fake_discord.rs`), runs the
+//! Starts the fake Discord of the end-to-end tests (`tests/discord/fake_discord.rs`), runs the
 //! release binary against it through `DISCORD_HTTP_PROXY`, and then:
 //! - reads the resident memory of the bot process (VmRSS in /proc) after start-up;
 //! - sends 200 mentions one at a time, each waited for, and reports the time from the fake
@@ -11,7 +11,7 @@
 //! Run it with `cargo bench --bench discord`. It is a measuring tool, not a test: nothing is
 //! asserted about the figures. (Under `cargo test --benches` it sends 5 messages as a smoke test.)
 
-#[path = "../tests/support/fake_discord.rs"]
+#[path = "../tests/discord/fake_discord.rs"]
 mod fake_discord;
 
 use std::process::{Child, Command, Stdio};

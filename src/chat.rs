@@ -9,22 +9,22 @@ use std::io::{self, BufRead, Write};
 
 use crate::bot::Bot;
 use crate::question::{self, QuestionError};
-use crate::render;
+use crate::render::{self, Style};
 use crate::reply::{Reply, ReplyKind};
+use crate::search;
 
-const GREETING: &str = "calcibot: questions about calcium deposits in the skin (calcinosis cutis).\n\
-Type a question and press Enter. \"topics\" lists what I know; a number picks a choice; \"quit\" ends.\n\
-I am not a doctor. If something feels urgent, contact a doctor or your local emergency number now.";
-
-/// Runs the conversation until end of input. `interactive` shows the greeting and a prompt.
+/// Runs the conversation until end of input. `interactive` shows the greeting and a prompt;
+/// `style` lays the text out for the terminal (or plainly, for a pipe).
 pub fn run(
     bot: &Bot,
     mut input: impl BufRead,
     mut output: impl Write,
     interactive: bool,
+    style: &Style,
 ) -> io::Result<()> {
     if interactive {
-        writeln!(output, "{GREETING}\n")?;
+        let greeting = &bot.knowledge().interface.greeting;
+        writeln!(output, "{}\n", render::words(greeting, style))?;
     }
     let mut choices: Vec<String> = Vec::new();
     let mut line = Vec::new();
@@ -45,13 +45,13 @@ pub fn run(
         if text.is_empty() {
             continue;
         }
-        match text.to_lowercase().as_str() {
-            "quit" | "exit" | "/quit" | "/exit" | "bye" => break,
-            "topics" | "/topics" => {
-                choices = write_topics(bot, &mut output)?;
-                continue;
-            }
-            _ => {}
+        let lower = text.to_lowercase();
+        if matches!(lower.as_str(), "quit" | "exit" | "/quit" | "/exit" | "bye") {
+            break;
+        }
+        if let Some(query) = topics_query(&lower) {
+            choices = write_topics(bot, query, &mut output)?;
+            continue;
         }
         let reply = match text.parse::<usize>() {
             Ok(n) if (1..=choices.len()).contains(&n) => bot.show(&choices[n - 1]),
@@ -73,7 +73,7 @@ pub fn run(
             },
         };
         let Some(reply) = reply else { continue };
-        writeln!(output, "{}\n", render::text(&reply))?;
+        writeln!(output, "{}\n", render::styled(&reply, style))?;
         choices = offered(&reply);
         if !choices.is_empty() {
             writeln!(
@@ -88,22 +88,54 @@ pub fn run(
 }
 
 /// The entries a reply offers, numbered the way `render::text` lists them: the choices of a
-/// clarify or no-match, or the related topics of an answer.
+/// clarify or no-match, or the other questions asked and the related topics of an answer.
 fn offered(reply: &Reply<'_>) -> Vec<String> {
-    match reply.kind {
+    match reply.kind() {
         ReplyKind::Clarify | ReplyKind::NoMatch => {
-            reply.candidates.iter().map(|e| e.id.clone()).collect()
+            reply.candidates().iter().map(|e| e.id.clone()).collect()
         }
-        _ if reply.entry.is_some() => reply.related.iter().map(|e| e.id.clone()).collect(),
+        _ if reply.entry().is_some() => reply
+            .also()
+            .iter()
+            .chain(reply.related())
+            .map(|e| e.id.clone())
+            .collect(),
         _ => Vec::new(),
     }
 }
 
-fn write_topics(bot: &Bot, output: &mut impl Write) -> io::Result<Vec<String>> {
+/// `topics` or `topics WORDS` (also with a slash): the words to look for, possibly none.
+fn topics_query(line: &str) -> Option<&str> {
+    let rest = line
+        .strip_prefix('/')
+        .unwrap_or(line)
+        .strip_prefix("topics")?;
+    (rest.is_empty() || rest.starts_with(' ')).then(|| rest.trim())
+}
+
+/// Every topic by theme, or those the knowledge base's topic search finds for `query`,
+/// numbered so that a number opens one.
+fn write_topics(bot: &Bot, query: &str, output: &mut impl Write) -> io::Result<Vec<String>> {
+    let kb = bot.knowledge();
     let mut ids = Vec::new();
-    for (theme, entries) in bot.knowledge().themes() {
-        writeln!(output, "{}:", theme.name)?;
-        for entry in entries {
+    if query.is_empty() {
+        for (theme, entries) in kb.themes() {
+            writeln!(output, "{}:", theme.name)?;
+            for entry in entries {
+                ids.push(entry.id.clone());
+                writeln!(output, "  {:>2}. {}", ids.len(), entry.title)?;
+            }
+        }
+    } else {
+        let found = search::topics(kb, query);
+        if found.is_empty() {
+            writeln!(
+                output,
+                "No topic's name holds \"{query}\". Type \"topics\" to list them all, or ask in your own words.\n"
+            )?;
+            return Ok(ids);
+        }
+        for entry in found {
             ids.push(entry.id.clone());
             writeln!(output, "  {:>2}. {}", ids.len(), entry.title)?;
         }

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 
 use crate::knowledge::{Entry, KnowledgeBase};
+use crate::sources::{self, Cited};
 
 /// `{"entries": [...], "sources": [...], ...}` with every field of every entry, and each
 /// citation resolved to its source's title, publisher and link.
@@ -77,18 +78,9 @@ pub fn markdown(kb: &KnowledgeBase) -> String {
             if entry.help_now {
                 writeln!(out, "{}\n", kb.safety.help_now.trim()).ok();
             }
-            let cited: Vec<String> = entry
-                .sources
+            let cited: Vec<String> = sources::of_entry(kb, entry)
                 .iter()
-                .map(|c| match kb.source(&c.id) {
-                    Some(s) => match &s.url {
-                        Some(url) => {
-                            format!("[{}]({url}), {} ({})", s.title, s.publisher, c.section)
-                        }
-                        None => format!("{}, {} ({})", s.title, s.publisher, c.section),
-                    },
-                    None => c.id.clone(),
-                })
+                .map(Cited::markdown)
                 .collect();
             writeln!(out, "*Sources:* {}  ", cited.join("; ")).ok();
             writeln!(
@@ -101,15 +93,12 @@ pub fn markdown(kb: &KnowledgeBase) -> String {
     }
     writeln!(out, "## Sources\n").ok();
     for source in &kb.sources {
-        match &source.url {
-            Some(url) => writeln!(out, "- [{}]({url}), {}", source.title, source.publisher),
-            None => writeln!(
-                out,
-                "- {}, {} (no public copy found)",
-                source.title, source.publisher
-            ),
+        let cited = Cited::whole(source).markdown();
+        if source.url.is_some() {
+            writeln!(out, "- {cited}").ok();
+        } else {
+            writeln!(out, "- {cited} (no public copy found)").ok();
         }
-        .ok();
     }
     out
 }

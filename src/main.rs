@@ -151,12 +151,12 @@ fn run() -> Result<ExitCode> {
             let q = question::validate(&text)?;
             let reply = bot.ask(q);
             if explain {
-                write_stdout(&explain_reply(&bot, q))?;
+                write_stdout(&bot.explain(q).to_string())?;
             }
             if json {
                 write_stdout(&render::json(&reply).to_string())?;
             } else {
-                write_stdout(&render::text(&reply))?;
+                write_stdout(&render::styled(&reply, &render::Style::for_stdout()))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -180,7 +180,9 @@ fn run() -> Result<ExitCode> {
             let bot = bot(knowledge)?;
             let stdin = std::io::stdin();
             let interactive = stdin.is_terminal();
-            calcibot::chat::run(&bot, stdin.lock(), std::io::stdout().lock(), interactive)
+            let style = render::Style::for_stdout();
+            let output = std::io::stdout().lock();
+            calcibot::chat::run(&bot, stdin.lock(), output, interactive, &style)
                 .context("the terminal chat stopped")?;
             Ok(ExitCode::SUCCESS)
         }
@@ -253,39 +255,8 @@ fn serve(knowledge: Option<&Path>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// How the message was read and how the best entries scored: what a curator needs to see to
-/// add the right phrasing or keyword.
-fn explain_reply(bot: &Bot, question: &str) -> String {
-    let analysis = bot.analyzer().analyze(question);
-    let mut out = format!("{}", bot.explain(question));
-    out += &format!(
-        "normalised: {}\nspelled:    {}\nrewritten:  {}\nterms:      {}\n",
-        analysis.normalized,
-        analysis.spelled,
-        analysis.rewritten,
-        analysis.terms.join(" ")
-    );
-    for (ranked, s) in bot
-        .matcher()
-        .rank_with_signals(&analysis)
-        .into_iter()
-        .take(5)
-    {
-        out.push_str(&format!(
-            "  {:.3} {:<30} phrase {:.2} coverage {:.2} keywords {:.2}{}\n",
-            ranked.score,
-            bot.knowledge().entries[ranked.entry].id,
-            s.phrase,
-            s.coverage,
-            s.keywords,
-            if s.pattern { " pattern" } else { "" }
-        ));
-    }
-    out
-}
-
 fn load(knowledge: Option<&Path>) -> Result<KnowledgeBase> {
-    Ok(KnowledgeBase::load_or_builtin(knowledge)?)
+    Ok(calcibot::check::load(knowledge)?)
 }
 
 fn bot(knowledge: Option<&Path>) -> Result<Bot> {

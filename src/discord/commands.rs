@@ -1,25 +1,26 @@
 //! The application (slash) commands, with poise: `/ask`, `/topic`, `/topics`, `/about`, `/help`.
 //!
-//! Each command reads its options, asks the core, and sends the rendered reply through the
-//! interaction callback. They are registered on READY: in one server when `DISCORD_GUILD_ID` is
+//! `/ask` and `/topic` take the one answer path (`respond`), as mentions and DMs do; `/topics`,
+//! `/about` and `/help` send one of the bot's pages (`pages`). Everything goes out through the
+//! one send path (`send`). They are registered on READY: in one server when `DISCORD_GUILD_ID` is
 //! set (they appear at once, for trying the bot out), otherwise globally.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Instant;
 
-use poise::CreateReply;
 use serenity::all::{AutocompleteChoice, CreateAutocompleteResponse, GuildId};
 
-use super::cooldown::Verdict;
-use super::render::{self, limits, Rendered};
+use super::message::{fit, limits};
+use super::pages;
+use super::respond::{respond, Asked, Place, Query};
+use super::send::{self, Body, Lost, Priority, Response, Target};
 use super::State;
-use crate::knowledge::{Entry, KnowledgeBase};
-use crate::question::{truncate, QuestionError, MAX_QUESTION_CHARS};
-use crate::reply::ReplyKind;
+use crate::knowledge::KnowledgeBase;
+use crate::search;
 
 pub type Error = serenity::Error;
 pub type Data = Arc<State>;
-pub type Context<'a> = poise::Context<'a, Data, Error>;
+pub type AppContext<'a> = poise::ApplicationContext<'a, Data, Error>;
 pub type Command = poise::Command<Data, Error>;
 
 /// Every command, in the order `/help` lists them.
@@ -32,7 +33,7 @@ pub fn framework(state: Data, guild: Option<u64>) -> poise::Framework<Data, Erro
     let options = poise::FrameworkOptions {
         commands: all(),
         on_error: |error| Box::pin(on_error(error)),
-        allowed_mentions: Some(render::no_mentions()),
+        allowed_mentions: Some(send::no_mentions()),
         // Owners are for owner-only commands, which the bot has none of; looking them up
         // would cost a request at every start.
         initialize_owners: false,
@@ -79,17 +80,11 @@ async fn register(ctx: &serenity::all::Context, commands: &[Command], guild: Opt
 
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
-        poise::FrameworkError::Command { error, ctx, .. } => {
-            super::events::warn_send(&error, &format!("reply to /{}", ctx.command().name));
-        }
         poise::FrameworkError::ArgumentParse { error, ctx, .. } => {
             tracing::debug!(%error, command = %ctx.command().name, "could not read the options");
-            let reply = CreateReply::default()
-                .content("I could not read that command's options. Please try it again.")
-                .ephemeral(true)
-                .allowed_mentions(render::no_mentions());
-            if let Err(err) = ctx.send(reply).await {
-                super::events::warn_send(&err, "note about the options");
+            if let poise::Context::Application(ctx) = ctx {
+                let note = "I could not read that command's options. Please try it again.";
+                let _ = deliver(ctx, Body::Text(note), true).await;
             }
         }
         other => {
@@ -100,84 +95,57 @@ async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     }
 }
 
-/// Sends `rendered` as the interaction's reply.
-async fn send(ctx: Context<'_>, rendered: &Rendered, ephemeral: bool) -> Result<(), Error> {
-    let mut reply = CreateReply::default()
-        .components(rendered.components())
-        .ephemeral(ephemeral)
-        .allowed_mentions(render::no_mentions());
-    for embed in rendered.embeds() {
-        reply = reply.embed(embed);
+/// The interaction a command answers, as a send target.
+fn target<'a>(ctx: &'a AppContext<'_>) -> Target<'a> {
+    Target::Interaction {
+        id: ctx.interaction.id,
+        token: &ctx.interaction.token,
     }
-    ctx.send(reply).await?;
-    Ok(())
 }
 
-async fn send_text(ctx: Context<'_>, text: String) -> Result<(), Error> {
-    ctx.send(
-        CreateReply::default()
-            .content(text)
-            .ephemeral(true)
-            .allowed_mentions(render::no_mentions()),
-    )
-    .await?;
-    Ok(())
+/// Sends one of the bot's pages (or a note) as the command's response, through the one send
+/// path, and tells poise the interaction is answered.
+async fn deliver(ctx: AppContext<'_>, body: Body<'_>, ephemeral: bool) -> Result<(), Lost> {
+    let sender = ctx.data().sender(&ctx.serenity_context().http);
+    let response = Response::New { ephemeral };
+    let sent = sender
+        .deliver(target(&ctx), body, response, Priority::Normal)
+        .await;
+    ctx.has_sent_initial_response.store(true, Ordering::SeqCst);
+    sent
 }
 
-/// Whether a public reply may go out now; otherwise tells the user, privately, how long to wait.
-/// Urgent and crisis advice is never held back.
-async fn public_allowed(ctx: Context<'_>, kind: ReplyKind) -> Result<bool, Error> {
-    let cooldown = &ctx.data().cooldown;
-    let user = ctx.author().id.get();
-    if matches!(kind, ReplyKind::Urgent | ReplyKind::Crisis) {
-        cooldown.start(user, Instant::now());
-        return Ok(true);
-    }
-    match cooldown.check(user, Instant::now()) {
-        Verdict::Go => Ok(true),
-        Verdict::Notice { wait } => {
-            send_text(ctx, render::cooldown_notice(wait)).await?;
-            Ok(false)
-        }
-        Verdict::Quiet => {
-            let wait = cooldown.period();
-            send_text(ctx, render::cooldown_notice(wait)).await?;
-            Ok(false)
-        }
-    }
+/// A question or topic, through the one answer path.
+async fn answer(ctx: AppContext<'_>, query: Query<'_>, private: bool) {
+    let state = ctx.data();
+    let asked = Asked {
+        user: ctx.interaction.user.id.get(),
+        place: Place::Command { private },
+        query,
+        target: target(&ctx),
+    };
+    respond(state, &state.sender(&ctx.serenity_context().http), asked).await;
+    ctx.has_sent_initial_response.store(true, Ordering::SeqCst);
 }
 
 /// Ask a question about calcium deposits in the skin (calcinosis cutis)
 #[poise::command(slash_command)]
 async fn ask(
-    ctx: Context<'_>,
+    ctx: AppContext<'_>,
     #[description = "Your question, in your own words"]
     #[max_length = 1000]
     question: String,
     #[description = "Only you see the answer (default: everyone in the channel sees it)"]
     private: Option<bool>,
 ) -> Result<(), Error> {
-    let private = private.unwrap_or(false);
-    let text = super::events::clean(&question);
-    let question = truncate(&text, MAX_QUESTION_CHARS);
-    if question.is_empty() {
-        return send_text(ctx, QuestionError::Empty.to_string()).await;
-    }
-    tracing::debug!(private, question, "/ask");
-    let (rendered, kind) = {
-        let reply = ctx.data().bot.ask(question);
-        (render::reply(&reply), reply.kind)
-    };
-    if !private && !public_allowed(ctx, kind).await? {
-        return Ok(());
-    }
-    send(ctx, &rendered, private).await
+    answer(ctx, Query::Ask(&question), private.unwrap_or(false)).await;
+    Ok(())
 }
 
 /// Show one topic: start typing its name and pick it from the list
 #[poise::command(slash_command)]
 async fn topic(
-    ctx: Context<'_>,
+    ctx: AppContext<'_>,
     #[description = "The topic: start typing and pick one from the list"]
     #[autocomplete = "autocomplete_topic"]
     #[max_length = 100]
@@ -185,103 +153,52 @@ async fn topic(
     #[description = "Only you see the answer (default: everyone in the channel sees it)"]
     private: Option<bool>,
 ) -> Result<(), Error> {
-    let private = private.unwrap_or(false);
-    let (rendered, kind) = {
-        let bot = &ctx.data().bot;
-        let kb = bot.knowledge();
-        let name = name.trim();
-        // A picked choice is an entry id; typed text is looked up by title, then asked.
-        let reply = find_entry(kb, name)
-            .and_then(|entry| bot.show(&entry.id))
-            .unwrap_or_else(|| bot.ask(truncate(name, MAX_QUESTION_CHARS)));
-        (render::reply(&reply), reply.kind)
-    };
-    if !private && !public_allowed(ctx, kind).await? {
-        return Ok(());
-    }
-    send(ctx, &rendered, private).await
+    answer(ctx, Query::Topic(&name), private.unwrap_or(false)).await;
+    Ok(())
 }
 
-async fn autocomplete_topic(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
+async fn autocomplete_topic(ctx: AppContext<'_>, partial: &str) -> CreateAutocompleteResponse {
     let kb = ctx.data().bot.knowledge();
     CreateAutocompleteResponse::new().set_choices(topic_choices(kb, partial))
 }
 
 /// Browse every topic by theme
 #[poise::command(slash_command)]
-async fn topics(ctx: Context<'_>) -> Result<(), Error> {
-    let rendered = render::topics(ctx.data().bot.knowledge());
-    send(ctx, &rendered, true).await
+async fn topics(ctx: AppContext<'_>) -> Result<(), Error> {
+    let page = pages::topics(ctx.data().bot.knowledge());
+    let _ = deliver(ctx, Body::Rendered(&page), true).await;
+    Ok(())
 }
 
 /// What this bot is and is not, its sources, and what it stores
 #[poise::command(slash_command)]
-async fn about(ctx: Context<'_>) -> Result<(), Error> {
+async fn about(ctx: AppContext<'_>) -> Result<(), Error> {
     let state = ctx.data();
-    let rendered = render::about(state.bot.knowledge(), state.cooldown.period());
-    send(ctx, &rendered, true).await
+    let page = pages::about(state.bot.knowledge(), state.cooldown.period());
+    let _ = deliver(ctx, Body::Rendered(&page), true).await;
+    Ok(())
 }
 
 /// How to ask, with examples
 #[poise::command(slash_command)]
-async fn help(ctx: Context<'_>) -> Result<(), Error> {
+async fn help(ctx: AppContext<'_>) -> Result<(), Error> {
     let state = ctx.data();
-    let rendered = render::help(state.bot.knowledge(), !state.auto_answer.is_empty());
-    send(ctx, &rendered, true).await
+    let guild = ctx.interaction.guild_id.map(|g| g.get());
+    let page = pages::help(state.bot.knowledge(), &state.auto_answer_in(guild));
+    let _ = deliver(ctx, Body::Rendered(&page), true).await;
+    Ok(())
 }
 
-/// An entry by id, or by its exact title (ignoring case), as `/topic` receives them.
-pub fn find_entry<'a>(kb: &'a KnowledgeBase, name: &str) -> Option<&'a Entry> {
-    kb.entry(name).or_else(|| {
-        kb.entries
-            .iter()
-            .find(|e| e.title.trim().eq_ignore_ascii_case(name.trim()))
-    })
-}
-
-/// The autocomplete choices for `/topic`: entries whose title, id, keywords or phrasings hold
-/// every word typed so far, titles that start with the text first; at most 25, Discord's limit.
+/// The autocomplete choices for `/topic`: the knowledge base's topic search, at most 25
+/// (Discord's limit), each id short enough to be an option value.
 pub fn topic_choices(kb: &KnowledgeBase, partial: &str) -> Vec<AutocompleteChoice> {
-    let partial = partial.trim().to_lowercase();
-    let words: Vec<&str> = partial
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut ranked: Vec<(u8, usize, &Entry)> = Vec::new();
-    let in_theme_order = kb.themes().into_iter().flat_map(|(_, entries)| entries);
-    for (order, entry) in in_theme_order.enumerate() {
-        let title = entry.title.to_lowercase();
-        let rank = if words.is_empty() || title.starts_with(&partial) {
-            0
-        } else if title.contains(&partial) {
-            1
-        } else if words.iter().all(|w| title.contains(w)) {
-            2
-        } else {
-            let haystack = format!(
-                "{} {} {} {}",
-                title,
-                entry.id,
-                entry.keywords.join(" "),
-                entry.questions.join(" ")
-            )
-            .to_lowercase();
-            if words.iter().all(|w| haystack.contains(w)) {
-                3
-            } else {
-                continue;
-            }
-        };
-        ranked.push((rank, order, entry));
-    }
-    ranked.sort_by_key(|&(rank, order, _)| (rank, order));
-    ranked
+    search::topics(kb, partial)
         .into_iter()
-        .filter(|(_, _, e)| e.id.chars().count() <= limits::OPTION_VALUE)
+        .filter(|e| e.id.chars().count() <= limits::OPTION_VALUE)
         .take(limits::AUTOCOMPLETE_CHOICES)
-        .map(|(_, _, e)| {
+        .map(|e| {
             AutocompleteChoice::new(
-                render::fit(&e.title, limits::CHOICE_NAME).into_owned(),
+                fit(&e.title, limits::CHOICE_NAME).into_owned(),
                 e.id.clone(),
             )
         })

@@ -1,6 +1,6 @@
 //! A per-user cooldown, so one person cannot make the bot fill a channel.
 //!
-//! Each answer starts a user's cooldown. A message inside it earns at most one short notice
+//! Each answer delivered starts a user's cooldown. A message inside it earns at most one short notice
 //! (the caller decides whether to send it or stay silent) and then silence until the cooldown
 //! ends: never a pile of replies. Only user ids and instants are kept, and entries whose
 //! cooldown has passed are dropped as the map grows, so memory stays bounded by the number of
@@ -16,7 +16,9 @@ const SWEEP_AT: usize = 1_024;
 /// What to do with a message from a user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
-    /// Answer it; the user's cooldown starts now.
+    /// Answer it. The user's slot is taken until the reply is delivered (`delivered`, which
+    /// starts the cooldown from then) or lost (`release`), so two messages sent at once do
+    /// not both get answers.
     Go,
     /// The user is cooling down and has not been told yet: say so once, briefly.
     Notice { wait: Duration },
@@ -49,7 +51,7 @@ impl Cooldown {
         self.period
     }
 
-    /// Whether `user` may have an answer at `now`; `Go` starts their cooldown.
+    /// Whether `user` may have an answer at `now`; `Go` takes their slot.
     pub fn check(&self, user: u64, now: Instant) -> Verdict {
         if self.period.is_zero() {
             return Verdict::Go;
@@ -81,20 +83,44 @@ impl Cooldown {
         Verdict::Go
     }
 
-    /// Starts `user`'s cooldown without asking, for answers that bypass it (urgent advice is
-    /// never held back) but should still count.
-    pub fn start(&self, user: u64, now: Instant) {
+    /// `user`'s reply was delivered at `at`: their cooldown runs from then. Also for replies
+    /// that bypass the check (urgent advice is never held back) but still count.
+    pub fn delivered(&self, user: u64, at: Instant) {
         if self.period.is_zero() {
             return;
         }
         let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
-        users.insert(
-            user,
-            Slot {
-                until: now + self.period,
+        let until = at + self.period;
+        // A notice may already have gone out while the reply was on its way: keep the record
+        // of it, so that the user is not told twice.
+        users
+            .entry(user)
+            .and_modify(|slot| {
+                if slot.until <= at {
+                    // A slot from an earlier cooldown: its notice was for that one.
+                    slot.warned = false;
+                }
+                slot.until = until;
+            })
+            .or_insert(Slot {
+                until,
                 warned: false,
-            },
-        );
+            });
+    }
+
+    /// `user`'s reply was lost (every try to send it failed): the slot `check` took is given
+    /// back, so asking again is answered rather than told to wait.
+    pub fn release(&self, user: u64) {
+        let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
+        users.remove(&user);
+    }
+
+    /// How long `user` still waits at `now` (zero when they may ask).
+    pub fn remaining(&self, user: u64, now: Instant) -> Duration {
+        let users = self.users.lock().unwrap_or_else(|e| e.into_inner());
+        users.get(&user).map_or(Duration::ZERO, |slot| {
+            slot.until.saturating_duration_since(now)
+        })
     }
 
     /// How many users are remembered (for tests of the sweep).
@@ -145,11 +171,23 @@ mod tests {
     }
 
     #[test]
-    fn start_counts_as_an_answer() {
+    fn the_cooldown_runs_from_delivery_and_a_lost_reply_gives_it_back() {
         let cd = Cooldown::new(Duration::from_secs(10));
         let t = Instant::now();
-        cd.start(7, t);
+        cd.delivered(7, t);
         assert!(matches!(cd.check(7, t), Verdict::Notice { .. }));
+
+        assert_eq!(cd.check(8, t), Verdict::Go);
+        // Delivered 3 s later: the wait counts from then.
+        cd.delivered(8, t + Duration::from_secs(3));
+        assert_eq!(
+            cd.remaining(8, t + Duration::from_secs(4)),
+            Duration::from_secs(9)
+        );
+
+        assert_eq!(cd.check(9, t), Verdict::Go);
+        cd.release(9);
+        assert_eq!(cd.check(9, t), Verdict::Go);
     }
 
     #[test]

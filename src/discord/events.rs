@@ -1,25 +1,22 @@
 //! Gateway events: messages (mentions, direct messages, auto-answer channels) and clicks on the
 //! buttons and menus the bot's messages carry.
 //!
-//! Deciding whether and what to answer is split from sending: `route` is a plain function of
-//! the message, so the rules (never bots, webhooks, system messages or itself; auto-answer
-//! channels only for confident replies) are tested without a connection.
+//! `route` says whether a message is for the bot and cuts the question out of it, as a plain
+//! function of the message, so the rules (never bots, webhooks, system messages or itself) are
+//! tested without a connection; the question then takes the one answer path, `respond`.
 
 use std::sync::{Arc, LazyLock};
-use std::time::Instant;
 
 use regex::Regex;
 use serenity::all::{
-    ComponentInteraction, ComponentInteractionDataKind, Context, CreateInteractionResponse,
-    CreateInteractionResponseMessage, CreateMessage, EventHandler, Interaction, Message,
-    MessageReference, MessageType, Ready, UserId,
+    ComponentInteraction, ComponentInteractionDataKind, Context, EventHandler, Guild, Interaction,
+    Message, MessageType, Ready, UserId,
 };
 
-use super::cooldown::Verdict;
-use super::render::{self, ids, Rendered};
-use super::State;
-use crate::question::{truncate, MAX_QUESTION_CHARS};
-use crate::reply::{Reply, ReplyKind};
+use super::ids::ComponentId;
+use super::respond::{respond, Asked, Place, Query};
+use super::send::{Body, Priority, Response, Target};
+use super::{pages, reply, State};
 
 /// serenity's event handler: the message and component events; poise handles the commands.
 pub struct Handler {
@@ -44,6 +41,12 @@ impl EventHandler for Handler {
         );
     }
 
+    /// Each server's own auto-answer channels, so `/help` tells each server its own truth.
+    async fn guild_create(&self, _ctx: Context, guild: Guild, _is_new: Option<bool>) {
+        let channels = guild.channels.keys().map(|c| c.get());
+        self.state.learn_guild(guild.id.get(), channels);
+    }
+
     async fn message(&self, ctx: Context, msg: Message) {
         on_message(&ctx, &self.state, &msg).await;
     }
@@ -62,7 +65,7 @@ pub enum Route {
     Mention(String),
     /// A direct message: all of it.
     Direct(String),
-    /// A message in an auto-answer channel: all of it, answered only if the reply is confident.
+    /// A message in an auto-answer channel: all of it, answered only if the core is sure.
     Auto(String),
     /// Not for the bot; the reason, for the debug log.
     Ignore(&'static str),
@@ -139,175 +142,77 @@ async fn on_message(ctx: &Context, state: &State, msg: &Message) {
         tracing::warn!("a message arrived but READY never said who the bot is; ignoring it");
         return;
     };
-    let route = route(msg, me, &state.auto_answer);
-    let (text, auto, place) = match route {
+    let (text, place) = match route(msg, me, &state.auto_answer) {
         Route::Ignore(why) => {
             tracing::trace!(why, message = %msg.id, "not answering");
             return;
         }
-        Route::Mention(text) => (text, false, "mention"),
-        Route::Direct(text) => (text, false, "direct message"),
-        Route::Auto(text) => (text, true, "auto-answer channel"),
+        Route::Mention(text) => (text, Place::Mention),
+        Route::Direct(text) => (text, Place::Direct),
+        Route::Auto(text) => (text, Place::Auto),
     };
-    tracing::debug!(place, message = %msg.id, question = %text, "question");
-    let user = msg.author.id.get();
-
-    if text.is_empty() {
-        // A bare mention (or a DM with only an attachment): say how to ask, within the cooldown.
-        if auto {
-            return;
-        }
-        if let Verdict::Go = state.cooldown.check(user, Instant::now()) {
-            let kb = state.bot.knowledge();
-            send_reply(ctx, msg, &render::empty_mention(kb), place, "help").await;
-        }
-        return;
-    }
-
-    let question = truncate(&text, MAX_QUESTION_CHARS);
-    let (rendered, kind) = {
-        let reply = state.bot.ask(question);
-        if auto && !confident(&reply) {
-            tracing::debug!(
-                kind = reply.kind.as_str(),
-                "auto-answer channel: staying quiet"
-            );
-            return;
-        }
-        (render::reply(&reply), reply.kind)
+    let asked = Asked {
+        user: msg.author.id.get(),
+        place,
+        query: Query::Ask(&text),
+        target: Target::Reply {
+            channel: msg.channel_id,
+            message: msg.id,
+        },
     };
-    let now = Instant::now();
-    let verdict = if matches!(kind, ReplyKind::Urgent | ReplyKind::Crisis) {
-        // Urgent and crisis advice is never held back by a cooldown; it still starts one.
-        state.cooldown.start(user, now);
-        Verdict::Go
-    } else {
-        state.cooldown.check(user, now)
-    };
-    match verdict {
-        Verdict::Go => send_reply(ctx, msg, &rendered, place, kind.as_str()).await,
-        Verdict::Notice { wait } if !auto => {
-            tracing::debug!(place, "cooldown: one notice");
-            let notice = CreateMessage::new()
-                .content(render::cooldown_notice(wait))
-                .reference_message(reference(msg))
-                .allowed_mentions(render::no_mentions());
-            if let Err(err) = msg.channel_id.send_message(&ctx.http, notice).await {
-                warn_send(&err, "cooldown notice");
-            }
-        }
-        Verdict::Notice { .. } | Verdict::Quiet => {
-            tracing::debug!(place, "cooldown: staying quiet");
-        }
-    }
+    respond(state, &state.sender(&ctx.http), asked).await;
 }
 
-/// The score an answer needs before the bot speaks in an auto-answer channel unasked: the
-/// matcher's "sure" level, above its bar for answering a question put to it. Chatter such as
-/// "what's the weather like today" can clear the lower bar, and butting into a conversation
-/// with a wrong answer is worse than staying quiet.
-pub const AUTO_ANSWER_SCORE: f32 = crate::matcher::SURE_SCORE;
-
-/// Replies an auto-answer channel may carry: a sure answer, or safety advice (always). A
-/// clarify or no-match would butt into a conversation that was not addressed to the bot.
-pub fn confident(reply: &Reply<'_>) -> bool {
-    match reply.kind {
-        ReplyKind::Urgent | ReplyKind::Crisis => true,
-        ReplyKind::Answer => reply.score >= AUTO_ANSWER_SCORE,
-        ReplyKind::Clarify | ReplyKind::NoMatch | ReplyKind::Smalltalk => false,
-    }
-}
-
-/// A reference to the question that still sends if the question was deleted meanwhile.
-fn reference(msg: &Message) -> MessageReference {
-    let mut reference = MessageReference::from(msg);
-    reference.fail_if_not_exists = Some(false);
-    reference
-}
-
-async fn send_reply(ctx: &Context, msg: &Message, rendered: &Rendered, place: &str, kind: &str) {
-    let builder = CreateMessage::new()
-        .embeds(rendered.embeds())
-        .components(rendered.components())
-        .reference_message(reference(msg))
-        .allowed_mentions(render::no_mentions());
-    match msg.channel_id.send_message(&ctx.http, builder).await {
-        Ok(_) => tracing::debug!(place, kind, "answered"),
-        Err(err) => warn_send(&err, "reply"),
-    }
-}
-
-/// Logs a failed send with what the server owner can do about it.
-pub(crate) fn warn_send(err: &serenity::Error, what: &str) {
-    let hint = match discord_code(err) {
-        Some(50001 | 50013) => "give the bot View Channels, Send Messages, Send Messages in Threads, Embed Links and Read Message History in that channel",
-        Some(160002) => "give the bot Read Message History in that channel, which Discord requires for replies",
-        Some(50007) => "the user does not accept direct messages from the bot",
-        _ => "",
-    };
-    tracing::warn!(%err, hint, "could not send the {what}");
-}
-
-fn discord_code(err: &serenity::Error) -> Option<isize> {
-    match err {
-        serenity::Error::Http(serenity::http::HttpError::UnsuccessfulRequest(response)) => {
-            Some(response.error.code)
-        }
-        _ => None,
-    }
-}
-
+/// A click on a button or a choice in a menu of one of the bot's messages.
 async fn on_component(ctx: &Context, state: &State, component: &ComponentInteraction) {
-    let id = component.data.custom_id.as_str();
     let kb = state.bot.knowledge();
     let value = match &component.data.kind {
-        ComponentInteractionDataKind::StringSelect { values } => values.first().cloned(),
+        ComponentInteractionDataKind::StringSelect { values } => values.first().map(String::as_str),
         _ => None,
     };
-    let response = if let Some(entry_id) = id.strip_prefix(ids::SHOW) {
-        // A related topic or a clarify choice: shown to whoever clicked, so clicks never
-        // pile up in the channel.
-        let message = match state.bot.show(entry_id) {
-            Some(reply) => message(&render::reply(&reply)),
-            None => gone(),
-        };
-        CreateInteractionResponse::Message(message.ephemeral(true))
-    } else if id == ids::THEME {
-        match value.as_deref().and_then(|theme| render::theme(kb, theme)) {
-            Some(rendered) => CreateInteractionResponse::UpdateMessage(message(&rendered)),
-            None => CreateInteractionResponse::Message(gone().ephemeral(true)),
-        }
-    } else if id.starts_with(ids::PICK) {
-        match value.as_deref().and_then(|entry| state.bot.show(entry)) {
-            Some(reply) => {
-                CreateInteractionResponse::UpdateMessage(message(&render::browsed(kb, &reply)))
-            }
-            None => CreateInteractionResponse::Message(gone().ephemeral(true)),
-        }
-    } else {
-        tracing::debug!(custom_id = id, "a component the bot does not know");
-        CreateInteractionResponse::Message(gone().ephemeral(true))
+    let id = ComponentId::parse(&component.data.custom_id);
+    tracing::debug!(custom_id = %component.data.custom_id, "component");
+    // A related topic or a clarify choice is shown to whoever clicked, so clicks never pile up
+    // in the channel; the `/topics` browser (itself private) changes in place.
+    let shown = match id {
+        Some(ComponentId::Show(entry)) => state
+            .bot
+            .show(&entry)
+            .map(|reply| (reply::reply(&reply, kb), Response::New { ephemeral: true })),
+        Some(ComponentId::Theme) => value
+            .and_then(|theme| pages::theme(kb, theme))
+            .map(|page| (page, Response::Update)),
+        Some(ComponentId::Pick(_)) => value
+            .and_then(|entry| state.bot.show(entry))
+            .map(|reply| (pages::browsed(kb, &reply), Response::Update)),
+        None => None,
     };
-    tracing::debug!(custom_id = id, "component");
-    if let Err(err) = component.create_response(&ctx.http, response).await {
-        warn_send(&err, "response to a button or menu");
-    }
-}
-
-fn message(rendered: &Rendered) -> CreateInteractionResponseMessage {
-    CreateInteractionResponseMessage::new()
-        .embeds(rendered.embeds())
-        .components(rendered.components())
-        .allowed_mentions(render::no_mentions())
-}
-
-/// For a button whose topic has left the knowledge base since the message was sent.
-fn gone() -> CreateInteractionResponseMessage {
-    CreateInteractionResponseMessage::new()
-        .content(
-            "That topic is no longer in my knowledge base. Use `/topics` to browse what I know.",
-        )
-        .allowed_mentions(render::no_mentions())
+    let target = Target::Interaction {
+        id: component.id,
+        token: &component.token,
+    };
+    let sender = state.sender(&ctx.http);
+    let _ = match &shown {
+        Some((rendered, response)) => {
+            sender
+                .deliver(
+                    target,
+                    Body::Rendered(rendered),
+                    *response,
+                    Priority::Normal,
+                )
+                .await
+        }
+        // A topic that has left the knowledge base since the message was sent, or an id this
+        // bot never made.
+        None => {
+            let gone = kb.interface.gone.trim();
+            let response = Response::New { ephemeral: true };
+            sender
+                .deliver(target, Body::Text(gone), response, Priority::Normal)
+                .await
+        }
+    };
 }
 
 #[cfg(test)]

@@ -1,27 +1,37 @@
 //! The Discord front end: serenity for the connection and message events, poise for the
 //! application commands.
 //!
-//! This layer stays thin. Handlers turn an event into a question (`events`, `commands`), ask the
-//! core (`Bot::ask` or `Bot::show`), and render the `Reply` (`render`). Everything that decides
-//! what to say lives in the core, so Discord, the terminal chat and the CLI give the same answer.
+//! This layer stays thin. Handlers turn an event into a question (`events`, `commands`) and
+//! hand it to the one answer path (`respond`): cut the question, ask the core, the auto-answer
+//! gate, the cooldown, render, send. Everything that decides what to say lives in the core, so
+//! Discord, the terminal chat and the CLI give the same answer.
 //!
 //! - `config`: the environment variables, checked before connecting.
-//! - `commands`: `/ask`, `/topic`, `/topics`, `/about`, `/help`, registered on READY.
 //! - `events`: mentions, direct messages, auto-answer channels, and component clicks.
-//! - `render`: a `Reply` as embeds and buttons inside Discord's limits.
+//! - `commands`: `/ask`, `/topic`, `/topics`, `/about`, `/help`, registered on READY.
+//! - `respond`: the answer policy, once for every way of asking.
 //! - `cooldown`: the per-user cooldown that keeps one person from filling a channel.
+//! - `message`: the message model and Discord's limits; `reply`: a `Reply` as a message;
+//!   `pages`: the bot's own pages; `ids`: the custom ids of buttons and menus.
+//! - `send`: the one send path, with retries, and the conversion to what Discord reads.
 
 pub mod commands;
 pub mod config;
 pub mod cooldown;
 pub mod events;
-pub mod render;
+pub mod ids;
+pub mod message;
+pub mod pages;
+pub mod reply;
+pub mod respond;
+pub mod send;
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serenity::all::{ClientBuilder, GatewayIntents, HttpBuilder, UserId};
+use serenity::all::{ClientBuilder, GatewayIntents, Http, HttpBuilder, UserId};
 use serenity::gateway::GatewayError;
 use serenity::http::HttpError;
 use tokio::sync::watch;
@@ -67,17 +77,48 @@ pub struct State {
     pub bot: Arc<Bot>,
     pub cooldown: Cooldown,
     pub auto_answer: Vec<u64>,
+    /// Each server's auto-answer channels, learnt from GUILD_CREATE.
+    auto_by_guild: Mutex<HashMap<u64, Vec<u64>>>,
+    /// serenity's HTTP client, when its rate limiter is off (see `send`).
+    direct: Option<reqwest::Client>,
     me: watch::Sender<Option<UserId>>,
 }
 
 impl State {
-    pub fn new(bot: Arc<Bot>, config: &Config) -> State {
+    /// `direct`: the client the `Http` was built with, when serenity's rate limiter is off.
+    pub fn new(bot: Arc<Bot>, config: &Config, direct: Option<reqwest::Client>) -> State {
         State {
             bot,
             cooldown: Cooldown::new(config.cooldown),
             auto_answer: config.auto_answer.clone(),
+            auto_by_guild: Mutex::new(HashMap::new()),
+            direct,
             me: watch::Sender::new(None),
         }
+    }
+
+    /// The one send path, on the connection's `http`.
+    pub fn sender(&self, http: &Arc<Http>) -> send::Sender {
+        send::Sender::new(Arc::clone(http), self.direct.clone())
+    }
+
+    /// Records which auto-answer channels belong to the server `guild`.
+    pub fn learn_guild(&self, guild: u64, channels: impl Iterator<Item = u64>) {
+        let mine: Vec<u64> = channels.filter(|c| self.auto_answer.contains(c)).collect();
+        let mut known = self.auto_by_guild.lock().unwrap_or_else(|e| e.into_inner());
+        if mine.is_empty() {
+            known.remove(&guild);
+        } else {
+            known.insert(guild, mine);
+        }
+    }
+
+    /// The auto-answer channels of the server `guild` (none for a DM or an unknown server).
+    pub fn auto_answer_in(&self, guild: Option<u64>) -> Vec<u64> {
+        let known = self.auto_by_guild.lock().unwrap_or_else(|e| e.into_inner());
+        guild
+            .and_then(|g| known.get(&g).cloned())
+            .unwrap_or_default()
     }
 
     fn set_me(&self, id: UserId) {
@@ -137,11 +178,21 @@ async fn connect_and_serve(
 ) -> Result<(), DiscordError> {
     let intents = intents(&config);
     let mut http = HttpBuilder::new(&config.token);
+    let mut direct = None;
     if let Some(proxy) = &config.http_proxy {
         // The proxy owns the rate limits; serenity's own limiter would also bypass the proxy.
-        http = http.proxy(proxy).ratelimiter_disabled(true);
+        // The client is kept so that replies can be sent on it directly (see `send`).
+        let client = reqwest::Client::builder()
+            .use_rustls_tls()
+            .build()
+            .map_err(|e| DiscordError::Other(e.into()))?;
+        http = http
+            .client(client.clone())
+            .proxy(proxy)
+            .ratelimiter_disabled(true);
+        direct = Some(client);
     }
-    let state = Arc::new(State::new(bot, &config));
+    let state = Arc::new(State::new(bot, &config, direct));
     tracing::info!(
         entries = state.bot.knowledge().entries.len(),
         guild = ?config.guild,

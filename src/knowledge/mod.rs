@@ -13,11 +13,19 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use model::{
-    Entry, Lexicon, Outside, SafetyConfig, SafetyRule, Smalltalk, Source, SourceRef, Theme, Topics,
+    fill, Aspect, Entry, Facets, Interface, Lexicon, Outside, SafetyConfig, SafetyRule, Smalltalk,
+    Source, SourceRef, Subject, Theme, Topics, Unmentioned,
 };
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_knowledge.rs"));
+}
+
+/// Checks a reader of the base adds to its own (see `KnowledgeBase::load_checked`).
+pub type Checks = dyn Fn(&KnowledgeBase) -> Vec<Problem>;
+
+fn no_more_checks(_: &KnowledgeBase) -> Vec<Problem> {
+    Vec::new()
 }
 
 /// Where the built-in base came from, for `about` texts and error messages.
@@ -79,9 +87,18 @@ pub struct KnowledgeBase {
     pub smalltalk: Vec<Smalltalk>,
     /// Kinds of questions the sources do not cover.
     pub outside: Vec<Outside>,
+    /// Remedies the sources never mention.
+    pub unmentioned: Vec<Unmentioned>,
+    /// Questions about the bot itself (`about.toml`): what it stores, where its answers come
+    /// from, whether it is a doctor. Answered from here, never from a medical entry.
+    pub about: Vec<Smalltalk>,
+    /// What a message asks and what it is about (`facets.toml`).
+    pub facets: Facets,
     pub topics: Topics,
     /// The languages the safety layer reads (`languages/*.toml`), English first.
     pub languages: Vec<languages::Language>,
+    /// The bot's own words around the answers.
+    pub interface: Interface,
     /// Where it was loaded from: a directory, or [`BUILTIN_NAME`].
     pub origin: String,
     by_id: HashMap<String, usize>,
@@ -90,24 +107,34 @@ pub struct KnowledgeBase {
 impl KnowledgeBase {
     /// The base compiled into the binary from `knowledge/`.
     pub fn builtin() -> Result<KnowledgeBase, KnowledgeError> {
-        let files = builtin::FILES
-            .iter()
-            .map(|(name, text)| (name.to_string(), text.to_string()))
-            .collect();
-        Self::from_files(files, BUILTIN_NAME.to_string())
+        Self::load_checked(None, &no_more_checks)
     }
 
     /// A base from a directory laid out like `knowledge/`.
     pub fn load(dir: &Path) -> Result<KnowledgeBase, KnowledgeError> {
-        let (files, unreadable) = read_dir_files(dir)?;
-        Self::from_parts(files, dir.display().to_string(), unreadable)
+        Self::load_checked(Some(dir), &no_more_checks)
     }
 
-    /// `dir` when given, otherwise the built-in base.
-    pub fn load_or_builtin(dir: Option<&Path>) -> Result<KnowledgeBase, KnowledgeError> {
+    /// `dir` when given, otherwise the built-in base, checked as data and by `checks` too, with
+    /// every problem of both reported together. The base is data that does not know who reads
+    /// it: the checks that need a reader's modules (patterns, the lexicon's normal form) come
+    /// from that reader (`crate::check`).
+    pub fn load_checked(
+        dir: Option<&Path>,
+        checks: &Checks,
+    ) -> Result<KnowledgeBase, KnowledgeError> {
         match dir {
-            Some(dir) => Self::load(dir),
-            None => Self::builtin(),
+            Some(dir) => {
+                let (files, unreadable) = read_dir_files(dir)?;
+                Self::from_parts(files, dir.display().to_string(), unreadable, checks)
+            }
+            None => {
+                let files = builtin::FILES
+                    .iter()
+                    .map(|(name, text)| (name.to_string(), text.to_string()))
+                    .collect();
+                Self::from_parts(files, BUILTIN_NAME.to_string(), Vec::new(), checks)
+            }
         }
     }
 
@@ -117,13 +144,14 @@ impl KnowledgeBase {
         files: Vec<(String, String)>,
         origin: String,
     ) -> Result<KnowledgeBase, KnowledgeError> {
-        Self::from_parts(files, origin, Vec::new())
+        Self::from_parts(files, origin, Vec::new(), &no_more_checks)
     }
 
     fn from_parts(
         files: Vec<(String, String)>,
         origin: String,
         mut problems: Vec<Problem>,
+        checks: &Checks,
     ) -> Result<KnowledgeBase, KnowledgeError> {
         let (parts, parse_problems) = validate::parse(&files);
         problems.extend(parse_problems);
@@ -140,12 +168,17 @@ impl KnowledgeBase {
             lexicon: p.lexicon,
             smalltalk: p.smalltalk,
             outside: p.outside,
+            unmentioned: p.unmentioned,
+            about: p.about,
+            facets: p.facets,
             topics: p.topics,
             languages: p.languages,
+            interface: p.interface,
             origin,
         });
         if let Some(kb) = &kb {
             problems.extend(validate::check(kb));
+            problems.extend(checks(kb));
         }
         match kb {
             Some(kb) if problems.is_empty() => Ok(kb),

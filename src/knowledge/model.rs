@@ -190,3 +190,124 @@ pub struct Theme {
     pub id: String,
     pub name: String,
 }
+
+/// How the matcher reads what a message asks and what it is about (`knowledge/facets.toml`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facets {
+    /// Patterns that make a sentence ask, besides a question mark.
+    #[serde(default)]
+    pub asking: Vec<String>,
+    /// Patterns that show a message is about the condition; facets count only then (or when
+    /// the message names a subject).
+    #[serde(default)]
+    pub domain: Vec<String>,
+    #[serde(default)]
+    pub aspect: Vec<Aspect>,
+    #[serde(default)]
+    pub subject: Vec<Subject>,
+    /// Entry id -> the facets it answers: "ASPECT" or "ASPECT SUBJECT" ("*" for any aspect).
+    #[serde(default)]
+    pub entries: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// What a question can ask: treatment, cause, outlook...
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aspect {
+    pub id: String,
+    /// The entry answering this aspect for no subject in particular, if there is one ("is it
+    /// a good idea to...?" has none: only the subject's entry can say).
+    #[serde(default)]
+    pub general: Option<String>,
+    /// Patterns read in the asking sentences.
+    pub cues: Vec<String>,
+}
+
+/// What a message can be about: scleroderma, dialysis, a baby, a drug...
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subject {
+    pub id: String,
+    /// How much naming it counts (1 unless given): a background condition (kidney disease,
+    /// an autoimmune disease) counts a little less than a specific one (calciphylaxis).
+    #[serde(default)]
+    pub weight: Option<f32>,
+    /// Patterns read in every sentence.
+    pub cues: Vec<String>,
+}
+
+/// A remedy the sources never mention (`[[unmentioned]]` in `knowledge/scope.toml`): the reply
+/// says so before the entry that does cover home care, rather than let the remedy's name
+/// pull in a neighbouring entry or pass unremarked.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unmentioned {
+    pub id: String,
+    pub patterns: Vec<String>,
+    /// Shown before the answer: "My sources don't mention castor oil..."
+    pub note: String,
+    /// The entry answered after the note.
+    pub answer: String,
+}
+
+/// The bot's own words around the answers (`knowledge/interface.toml`): the chat greeting, the
+/// Discord help and about pages, the cooldown notice. `{name}` placeholders are filled in by
+/// the front end; `calcibot check` makes sure each text has the ones it needs.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Interface {
+    pub greeting: String,
+    pub ask_hint: String,
+    pub ask_hint_after: String,
+    pub help_title: String,
+    pub help: String,
+    /// With `{channels}`: the auto-answer channels of the server asking.
+    pub help_auto_answer: String,
+    pub help_after: String,
+    pub examples: String,
+    pub about_title: String,
+    /// With `{kept}`: `kept_nothing` or `kept_cooldown`.
+    pub about: String,
+    pub kept_nothing: String,
+    /// With `{seconds}`.
+    pub kept_cooldown: String,
+    pub cooldown_one: String,
+    /// With `{seconds}`.
+    pub cooldown_many: String,
+    pub browse: String,
+    pub gone: String,
+}
+
+impl Interface {
+    /// Every text with its name and the placeholders it must hold (and may hold).
+    pub fn texts(&self) -> [(&'static str, &str, &'static [&'static str]); 16] {
+        [
+            ("greeting", &self.greeting, &[]),
+            ("ask_hint", &self.ask_hint, &[]),
+            ("ask_hint_after", &self.ask_hint_after, &[]),
+            ("help_title", &self.help_title, &[]),
+            ("help", &self.help, &[]),
+            ("help_auto_answer", &self.help_auto_answer, &["channels"]),
+            ("help_after", &self.help_after, &[]),
+            ("examples", &self.examples, &[]),
+            ("about_title", &self.about_title, &[]),
+            ("about", &self.about, &["kept"]),
+            ("kept_nothing", &self.kept_nothing, &[]),
+            ("kept_cooldown", &self.kept_cooldown, &["seconds"]),
+            ("cooldown_one", &self.cooldown_one, &[]),
+            ("cooldown_many", &self.cooldown_many, &["seconds"]),
+            ("browse", &self.browse, &[]),
+            ("gone", &self.gone, &[]),
+        ]
+    }
+}
+
+/// `text` with each `{name}` replaced by its value.
+pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = text.trim().to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}

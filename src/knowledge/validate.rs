@@ -1,4 +1,7 @@
-//! Reading the knowledge files and checking the base as a whole.
+//! Reading the knowledge files and checking the base as a whole, as data: ids, references,
+//! lengths, required topics. Checks that need the reader's modules (do the patterns compile, is
+//! the lexicon written normalised) live in `crate::check`, which hands them to the loader, so
+//! this module depends on nothing but the data model.
 //!
 //! Every problem is collected with its file and item, rather than stopping at the first, so a
 //! curator fixes a broken base in one pass of `calcibot check`.
@@ -8,9 +11,9 @@ use std::collections::{HashMap, HashSet};
 use serde::Deserialize;
 
 use super::{
-    Entry, KnowledgeBase, Lexicon, Outside, Problem, SafetyConfig, Smalltalk, Source, Topics,
+    Entry, Facets, Interface, KnowledgeBase, Lexicon, Outside, Problem, SafetyConfig, Smalltalk,
+    Source, Topics, Unmentioned,
 };
-use crate::language::normalize;
 
 /// Discord shows at most 4,096 characters in an embed's description; the design asks for
 /// answers well under that, so there is room for the conflict note, sources and disclaimer.
@@ -32,8 +35,19 @@ pub(super) struct Parts {
     pub lexicon: Lexicon,
     pub smalltalk: Vec<Smalltalk>,
     pub outside: Vec<Outside>,
+    pub unmentioned: Vec<Unmentioned>,
+    pub about: Vec<Smalltalk>,
+    pub facets: Facets,
     pub topics: Topics,
     pub languages: Vec<super::languages::Language>,
+    pub interface: Interface,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct AboutFile {
+    #[serde(default)]
+    about: Vec<Smalltalk>,
 }
 
 #[derive(Deserialize)]
@@ -55,6 +69,8 @@ struct SourcesFile {
 struct ScopeFile {
     #[serde(default)]
     outside: Vec<Outside>,
+    #[serde(default)]
+    unmentioned: Vec<Unmentioned>,
 }
 
 #[derive(Deserialize)]
@@ -95,6 +111,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
     let smalltalk = read("smalltalk.toml");
     let topics = read("topics.toml");
     let scope = read("scope.toml");
+    let interface = read("interface.toml");
 
     fn toml_of<T: serde::de::DeserializeOwned>(
         name: &str,
@@ -119,6 +136,18 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
     let smalltalk: Option<SmalltalkFile> = toml_of("smalltalk.toml", smalltalk, &mut problems);
     let topics: Option<Topics> = toml_of("topics.toml", topics, &mut problems);
     let scope: Option<ScopeFile> = toml_of("scope.toml", scope, &mut problems);
+    let interface: Option<Interface> = toml_of("interface.toml", interface, &mut problems);
+    // Optional: a base without them matches on phrasings alone and has no "about the bot" set.
+    let optional = |name: &str| {
+        files
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, t)| t.as_str())
+    };
+    let about: AboutFile =
+        toml_of("about.toml", optional("about.toml"), &mut problems).unwrap_or_default();
+    let facets: Facets =
+        toml_of("facets.toml", optional("facets.toml"), &mut problems).unwrap_or_default();
 
     let mut entries = Vec::new();
     let mut entry_files = 0;
@@ -172,7 +201,9 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
         ));
     }
 
-    let parts = match (sources, safety, lexicon, smalltalk, topics, scope) {
+    let parts = match (
+        sources, safety, lexicon, smalltalk, topics, scope, interface,
+    ) {
         (
             Some(sources),
             Some(safety),
@@ -180,6 +211,7 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
             Some(smalltalk),
             Some(topics),
             Some(scope),
+            Some(interface),
         ) => Some(Parts {
             entries,
             sources: sources.source,
@@ -187,8 +219,12 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
             lexicon,
             smalltalk: smalltalk.smalltalk,
             outside: scope.outside,
+            unmentioned: scope.unmentioned,
+            about: about.about,
+            facets,
             topics,
             languages,
+            interface,
         }),
         _ => None,
     };
@@ -202,10 +238,13 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
     check_entries(kb, &mut problems);
     check_safety(kb, &mut problems);
     super::languages::check(kb, &mut problems);
-    check_lexicon(kb, &mut problems);
     check_smalltalk(kb, &mut problems);
+    check_about(kb, &mut problems);
+    check_unmentioned(kb, &mut problems);
+    check_facets(kb, &mut problems);
     check_scope(kb, &mut problems);
     check_topics(kb, &mut problems);
+    check_interface(&kb.interface, &mut problems);
     problems
 }
 
@@ -348,25 +387,6 @@ fn check_entries(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 report(format!("related id '{related}' is not an entry"));
             }
         }
-        check_patterns(file, item, &entry.patterns, problems);
-    }
-}
-
-/// A problem for each pattern that does not compile.
-fn check_patterns<'a>(
-    file: &str,
-    item: Option<&str>,
-    patterns: impl IntoIterator<Item = &'a String>,
-    problems: &mut Vec<Problem>,
-) {
-    for pattern in patterns {
-        if let Err(err) = crate::patterns::check_syntax(pattern) {
-            problems.push(problem(
-                file,
-                item,
-                format!("pattern '{pattern}' does not compile: {err}"),
-            ));
-        }
     }
 }
 
@@ -400,51 +420,6 @@ fn check_safety(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 "has neither patterns nor [[rules]]",
             ));
         }
-        for pattern in rule.patterns.iter().chain(&rule.unless) {
-            let expanded = crate::patterns::expand(pattern, &safety.sets);
-            if let Some(unknown) = unknown_set(&expanded) {
-                problems.push(problem(
-                    "safety.toml",
-                    Some(name),
-                    format!("pattern '{pattern}' uses {unknown}, which [sets] does not define"),
-                ));
-                continue;
-            }
-            if let Err(err) = crate::patterns::check_syntax(&expanded) {
-                problems.push(problem(
-                    "safety.toml",
-                    Some(name),
-                    format!("pattern '{pattern}' does not compile: {}", err),
-                ));
-            }
-        }
-    }
-}
-
-fn check_lexicon(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
-    for (from, to) in &kb.lexicon.terms {
-        if normalize::normalize(from) != *from {
-            problems.push(problem(
-                "lexicon.toml",
-                Some(from),
-                format!(
-                    "key must be written normalised, as '{}'",
-                    normalize::normalize(from)
-                ),
-            ));
-        }
-        if normalize::normalize(to).is_empty() {
-            problems.push(problem("lexicon.toml", Some(from), "maps to nothing"));
-        }
-    }
-    for word in &kb.lexicon.stopwords {
-        if normalize::normalize(word) != *word {
-            problems.push(problem(
-                "lexicon.toml",
-                Some(word),
-                "stopword must be one normalised word",
-            ));
-        }
     }
 }
 
@@ -457,7 +432,81 @@ fn check_smalltalk(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 "has an empty reply",
             ));
         }
-        check_patterns("smalltalk.toml", Some(&talk.id), &talk.patterns, problems);
+    }
+}
+
+fn check_about(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    let mut seen = HashSet::new();
+    for about in &kb.about {
+        let item = Some(about.id.as_str());
+        if !seen.insert(about.id.as_str()) {
+            problems.push(problem("about.toml", item, "duplicate id"));
+        }
+        if about.reply.trim().is_empty() {
+            problems.push(problem("about.toml", item, "has an empty reply"));
+        }
+    }
+}
+
+fn check_facets(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    const FILE: &str = "facets.toml";
+    let facets = &kb.facets;
+    let mut aspects = HashSet::new();
+    for aspect in &facets.aspect {
+        let item = Some(aspect.id.as_str());
+        if !aspects.insert(aspect.id.as_str()) || aspect.id == "*" {
+            problems.push(problem(FILE, item, "duplicate or reserved aspect id"));
+        }
+        if let Some(general) = aspect.general.as_deref().filter(|g| kb.entry(g).is_none()) {
+            problems.push(problem(
+                FILE,
+                item,
+                format!("names '{general}' as its general entry, which is not an entry"),
+            ));
+        }
+    }
+    let mut subjects = HashSet::new();
+    for subject in &facets.subject {
+        let item = Some(subject.id.as_str());
+        if !subjects.insert(subject.id.as_str()) {
+            problems.push(problem(FILE, item, "duplicate subject id"));
+        }
+    }
+    for (id, list) in &facets.entries {
+        let item = Some(id.as_str());
+        if kb.entry(id).is_none() {
+            problems.push(problem(FILE, item, "is not an entry"));
+        }
+        for facet in list {
+            let mut words = facet.split_whitespace();
+            let aspect = words.next().unwrap_or("");
+            let subject = words.next();
+            if aspect != "*" && !aspects.contains(aspect) {
+                problems.push(problem(
+                    FILE,
+                    item,
+                    format!("'{facet}': no aspect '{aspect}'"),
+                ));
+            }
+            match subject {
+                Some(s) if !subjects.contains(s) => {
+                    problems.push(problem(FILE, item, format!("'{facet}': no subject '{s}'")));
+                }
+                None if aspect == "*" => problems.push(problem(
+                    FILE,
+                    item,
+                    format!("'{facet}': any aspect needs a subject"),
+                )),
+                _ => {}
+            }
+            if words.next().is_some() {
+                problems.push(problem(
+                    FILE,
+                    item,
+                    format!("'{facet}' should be \"ASPECT\" or \"ASPECT SUBJECT\""),
+                ));
+            }
+        }
     }
 }
 
@@ -474,12 +523,6 @@ fn check_scope(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         if outside.patterns.is_empty() {
             problems.push(problem("scope.toml", item, "has no patterns"));
         }
-        check_patterns(
-            "scope.toml",
-            item,
-            outside.patterns.iter().chain(&outside.unless),
-            problems,
-        );
         for id in &outside.suggest {
             if kb.entry(id).is_none() {
                 problems.push(problem(
@@ -488,6 +531,22 @@ fn check_scope(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                     format!("suggests '{id}', which is not an entry"),
                 ));
             }
+        }
+    }
+}
+
+fn check_unmentioned(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    for remedy in &kb.unmentioned {
+        let item = Some(remedy.id.as_str());
+        if remedy.note.trim().is_empty() {
+            problems.push(problem("scope.toml", item, "has an empty note"));
+        }
+        if kb.entry(&remedy.answer).is_none() {
+            problems.push(problem(
+                "scope.toml",
+                item,
+                format!("answers '{}', which is not an entry", remedy.answer),
+            ));
         }
     }
 }
@@ -527,18 +586,53 @@ fn check_topics(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
     }
 }
 
-/// A `{name}` left in a pattern after expansion: a set nobody defined.
-fn unknown_set(pattern: &str) -> Option<&str> {
-    let start = pattern.find('{')?;
-    let end = start + pattern[start..].find('}')?;
-    let name = &pattern[start + 1..end];
-    let is_name = name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c == '_');
-    if is_name {
-        Some(&pattern[start..=end])
-    } else {
-        unknown_set(&pattern[end + 1..])
+/// Every interface text is written, holds the placeholders it needs, and names no other.
+fn check_interface(interface: &Interface, problems: &mut Vec<Problem>) {
+    for (name, text, needs) in interface.texts() {
+        let mut report =
+            |message: String| problems.push(problem("interface.toml", Some(name), message));
+        if text.trim().is_empty() {
+            report("is empty".into());
+            continue;
+        }
+        for needed in needs {
+            if !text.contains(&format!("{{{needed}}}")) {
+                report(format!("lacks {{{needed}}}, which the bot fills in"));
+            }
+        }
+        for used in placeholders(text) {
+            if !needs.contains(&used) {
+                report(format!(
+                    "uses {{{used}}}, which the bot does not fill in here (it can use: {})",
+                    if needs.is_empty() {
+                        "none".to_string()
+                    } else {
+                        needs.join(", ")
+                    }
+                ));
+            }
+        }
     }
+}
+
+/// The `{name}` placeholders of a text (lowercase names, so Markdown and code are left alone).
+fn placeholders(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) => {
+                let name = &after[..end];
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                    out.push(name);
+                }
+                rest = &after[end + 1..];
+            }
+            None => break,
+        }
+    }
+    out
 }
 
 fn is_iso_date(text: &str) -> bool {

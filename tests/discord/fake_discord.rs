@@ -47,6 +47,15 @@ pub struct Options {
     pub close_on_identify: Option<u16>,
 }
 
+/// A failure the fake answers a reply with, instead of posting it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fault {
+    /// HTTP 500 Internal Server Error.
+    ServerError,
+    /// HTTP 429 with `retry_after` (seconds) in the body and `Retry-After` in the headers.
+    RateLimited { retry_after: f64 },
+}
+
 /// One REST request the bot made.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -55,11 +64,18 @@ pub struct Request {
     pub body: Value,
     /// When the whole request had arrived.
     pub at: Instant,
+    /// The status the fake answered with.
+    pub status: u16,
 }
 
 impl Request {
-    /// A reply posted to a channel, referencing the message `id`?
+    /// A reply posted to a channel, referencing the message `id`, that the fake accepted?
     pub fn replies_to(&self, id: u64) -> bool {
+        self.tries_to_reply_to(id) && self.status < 300
+    }
+
+    /// A reply to the message `id`, accepted or not?
+    pub fn tries_to_reply_to(&self, id: u64) -> bool {
         self.method == "POST"
             && self.path.ends_with("/messages")
             && self.body["message_reference"]["message_id"].as_str() == Some(&id.to_string())
@@ -98,6 +114,9 @@ struct Inner {
     session: watch::Sender<Option<mpsc::UnboundedSender<Outgoing>>>,
     seq: AtomicU64,
     next_id: AtomicU64,
+    /// Faults to answer replies to a message with, by message id: each try takes the next one,
+    /// and once they are used up the reply is accepted.
+    faults: Mutex<Vec<(String, Vec<Fault>)>>,
 }
 
 pub struct FakeDiscord {
@@ -142,6 +161,7 @@ impl FakeDiscord {
             session: watch::Sender::new(None),
             seq: AtomicU64::new(1),
             next_id: AtomicU64::new(5_000_000_000_000_000_000),
+            faults: Mutex::new(Vec::new()),
         });
         let rest_task = {
             let inner = Arc::clone(&inner);
@@ -171,6 +191,16 @@ impl FakeDiscord {
             inner,
             tasks: vec![rest_task, gateway_task],
         }
+    }
+
+    /// Answers the tries to reply to the message `id` with `faults`, one per try, and accepts
+    /// the reply once they are used up (three faults lose any reply for good).
+    pub fn fail_replies_to(&self, id: u64, faults: &[Fault]) {
+        self.inner
+            .faults
+            .lock()
+            .unwrap()
+            .push((id.to_string(), faults.to_vec()));
     }
 
     /// The READY payload's `d`, as sent.
@@ -264,8 +294,40 @@ impl Inner {
             .to_string()
     }
 
-    /// The response to one REST request: status and JSON body (`None` for 204).
-    fn respond(&self, method: &str, path: &str, body: &Value) -> (u16, Option<Value>) {
+    /// The fault planned for this request, if any (taking it from the plan).
+    fn fault(&self, method: &str, path: &str, body: &Value) -> Option<Fault> {
+        if method != "POST" || !path.ends_with("/messages") {
+            return None;
+        }
+        let id = body["message_reference"]["message_id"].as_str()?;
+        let mut faults = self.faults.lock().unwrap();
+        let (_, plan) = faults.iter_mut().find(|(m, _)| m == id)?;
+        (!plan.is_empty()).then(|| plan.remove(0))
+    }
+
+    /// The response to one REST request: status, JSON body (`None` for 204), extra headers.
+    fn respond(&self, method: &str, path: &str, body: &Value) -> (u16, Option<Value>, String) {
+        match self.fault(method, path, body) {
+            Some(Fault::ServerError) => {
+                let body = json!({"message": "500: Internal Server Error", "code": 0});
+                return (500, Some(body), String::new());
+            }
+            Some(Fault::RateLimited { retry_after }) => {
+                let body = json!({
+                    "message": "You are being rate limited.",
+                    "retry_after": retry_after,
+                    "global": false
+                });
+                let header = format!("retry-after: {}\r\n", retry_after.ceil());
+                return (429, Some(body), header);
+            }
+            None => {}
+        }
+        let (status, body) = self.respond_ok(method, path, body);
+        (status, body, String::new())
+    }
+
+    fn respond_ok(&self, method: &str, path: &str, body: &Value) -> (u16, Option<Value>) {
         let segments: Vec<&str> = path
             .trim_start_matches("/api/v10/")
             .split('/')
@@ -381,22 +443,25 @@ async fn serve_rest(stream: TcpStream, inner: Arc<Inner>) -> std::io::Result<()>
         reader.read_exact(&mut body).await?;
         let at = Instant::now();
         let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        let (status, response) = inner.respond(&method, &path, &body);
+        let (status, response, headers) = inner.respond(&method, &path, &body);
         inner.record(Request {
             method,
             path,
             body,
             at,
+            status,
         });
         let reason = match status {
             200 => "OK",
             204 => "No Content",
             401 => "Unauthorized",
+            429 => "Too Many Requests",
+            500 => "Internal Server Error",
             _ => "Not Found",
         };
         let text = response.map(|r| r.to_string()).unwrap_or_default();
         let head = format!(
-            "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n{headers}content-length: {}\r\n\r\n",
             text.len()
         );
         write.write_all(head.as_bytes()).await?;

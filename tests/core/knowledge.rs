@@ -367,3 +367,31 @@ fn check_validates_every_languages_words_and_texts() {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
     }
 }
+
+/// The interface texts are checked like the rest: written, with the placeholders they need.
+#[test]
+fn check_reports_interface_texts_with_wrong_placeholders() {
+    let dir = copy_of_knowledge();
+    let d = dir.path();
+    edit(
+        d,
+        "interface.toml",
+        "Ask again in {seconds} seconds",
+        "Ask again in {secs} seconds",
+    );
+    edit(
+        d,
+        "interface.toml",
+        "gone = \"That",
+        "gone = \" \"\n# \"That",
+    );
+    let (ok, text) = check(d);
+    assert!(!ok, "{text}");
+    for expected in [
+        "interface.toml [cooldown_many]: lacks {seconds}",
+        "interface.toml [cooldown_many]: uses {secs}",
+        "interface.toml [gone]: is empty",
+    ] {
+        assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
+    }
+}

@@ -9,8 +9,8 @@ fn bot() -> Bot {
 
 fn answered(bot: &Bot, message: &str) -> Option<String> {
     let reply = bot.ask(message);
-    (reply.kind == ReplyKind::Answer)
-        .then(|| reply.entry.map(|e| e.id.clone()))
+    (reply.kind() == ReplyKind::Answer)
+        .then(|| reply.entry().map(|e| e.id.clone()))
         .flatten()
 }
 
@@ -74,14 +74,14 @@ fn out_of_scope_questions_are_not_guessed() {
     ] {
         let reply = bot.ask(message);
         assert!(
-            matches!(reply.kind, ReplyKind::NoMatch | ReplyKind::Smalltalk),
+            matches!(reply.kind(), ReplyKind::NoMatch | ReplyKind::Smalltalk),
             "{message:?} got {:?} {:?}",
-            reply.kind,
-            reply.entry.map(|e| &e.id)
+            reply.kind(),
+            reply.entry().map(|e| &e.id)
         );
-        if reply.kind == ReplyKind::NoMatch {
+        if reply.kind() == ReplyKind::NoMatch {
             assert!(
-                !reply.candidates.is_empty(),
+                !reply.candidates().is_empty(),
                 "a no-match offers topics it does know"
             );
         }
@@ -100,19 +100,22 @@ fn smalltalk_is_answered_without_medical_content() {
         "👋",
     ] {
         let reply = bot.ask(message);
-        assert_eq!(reply.kind, ReplyKind::Smalltalk, "{message:?}");
-        assert!(reply.entry.is_none());
+        assert_eq!(reply.kind(), ReplyKind::Smalltalk, "{message:?}");
+        assert!(reply.entry().is_none());
     }
     // A greeting in front of a question does not hide the question.
     let reply = bot.ask("hi! can lupus cause calcium lumps in the skin?");
-    assert_eq!(reply.entry.map(|e| e.id.as_str()), Some("cause-autoimmune"));
+    assert_eq!(
+        reply.entry().map(|e| e.id.as_str()),
+        Some("cause-autoimmune")
+    );
 }
 
 #[test]
 fn a_chosen_topic_shows_that_entry() {
     let bot = bot();
     let reply = bot.show("surgery").expect("surgery exists");
-    assert_eq!(reply.kind, ReplyKind::Answer);
-    assert_eq!(reply.entry.map(|e| e.id.as_str()), Some("surgery"));
+    assert_eq!(reply.kind(), ReplyKind::Answer);
+    assert_eq!(reply.entry().map(|e| e.id.as_str()), Some("surgery"));
     assert!(bot.show("no-such-topic").is_none());
 }

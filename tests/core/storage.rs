@@ -2,7 +2,7 @@
 //! and on a real PostgreSQL.
 //!
 //! PostgreSQL: `.ci/run` starts a throwaway cluster and sets `CALCIBOT_TEST_POSTGRES_URL`.
-//! Run on its own (`cargo test --test storage`), this file starts one the same way, with
+//! Run without it (`cargo test --test core storage::`), these tests start one the same way, with
 //! `.ci/postgres`, and it stops when the test process exits. Either way a PostgreSQL test that
 //! cannot reach its database fails; it never skips.
 
@@ -555,8 +555,9 @@ async fn unanswered_questions_only_when_opted_in_and_purged_by_retention(url: &s
     assert_eq!(store.unanswered_page(off, 0, 10).await.unwrap().total, 0);
     assert_eq!(store.unanswered_page(on, 0, 10).await.unwrap().total, 4);
 
-    let purged = store.purge(today).await.unwrap();
-    assert!(purged.questions >= 2, "{purged:?}");
+    // The purge is shown by what is left, not by the count it reports: on the shared
+    // PostgreSQL another test's purge, running at the same time, may delete these first.
+    store.purge(today).await.unwrap();
     let page = store.unanswered_page(on, 0, 1).await.unwrap();
     assert_eq!((page.total, page.pages), (2, 2));
     assert_eq!(page.questions[0].text, "today");

@@ -247,6 +247,26 @@ fn export_markdown_is_a_readable_faq() {
     assert!(md.contains("## Treatment"));
     assert!(md.contains("*Sources:*"));
     assert!(md.contains("not a doctor"));
+    // Each article is named once per answer, with the sections cited from it together, even
+    // where an entry cites two parts of one article.
+    let export: serde_json::Value =
+        serde_json::from_str(&stdout(&calcibot(&["export", "--format", "json"]))).expect("JSON");
+    let titles: Vec<&str> = export["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .filter_map(|s| s["title"].as_str())
+        .collect();
+    let lines: Vec<&str> = md.lines().filter(|l| l.starts_with("*Sources:*")).collect();
+    assert!(!lines.is_empty());
+    for line in lines {
+        for title in &titles {
+            let named = line.matches(&format!("[{title}](")).count()
+                + line.matches(&format!("; {title},")).count()
+                + line.matches(&format!("*Sources:* {title},")).count();
+            assert!(named <= 1, "{title} named {named} times in {line}");
+        }
+    }
 }
 
 #[test]
@@ -254,4 +274,39 @@ fn unknown_export_format_is_a_usage_error() {
     let output = calcibot(&["export", "--format", "pdf"]);
     assert!(!output.status.success());
     assert!(stderr(&output).contains("pdf"));
+}
+
+/// Output to a pipe is for scripts: no escape codes and no wrapping, whatever the terminal.
+#[test]
+fn piped_output_is_plain() {
+    let output = calcibot(&["ask", "what", "is", "calcinosis", "cutis?"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(!text.contains('\x1b'), "{text}");
+    assert!(
+        text.lines().any(|l| l.chars().count() > 120),
+        "a long paragraph stays on one line when piped:\n{text}"
+    );
+}
+
+/// `--explain` shows a curator how the message was read and how the best entries scored,
+/// before the reply itself.
+#[test]
+fn ask_explain_shows_the_reading_and_the_scores() {
+    let output = calcibot(&["ask", "--explain", "does", "diltiazem", "help"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    for label in [
+        "normalised:",
+        "spelled:",
+        "rewritten:",
+        "terms:",
+        "phrase ",
+        "coverage ",
+    ] {
+        assert!(text.contains(label), "{label:?} missing:\n{text}");
+    }
+    let reading = text.find("terms:").expect("the reading");
+    let sources = text.find("Sources:").expect("the reply");
+    assert!(reading < sources, "the reading comes first:\n{text}");
 }

@@ -35,9 +35,9 @@ fn urgent_messages_are_caught_in_any_form() {
     ] {
         for variant in variants(message) {
             let reply = bot.ask(&variant);
-            assert_eq!(reply.kind, ReplyKind::Urgent, "not urgent: {variant:?}");
+            assert_eq!(reply.kind(), ReplyKind::Urgent, "not urgent: {variant:?}");
             let alert = reply
-                .alert
+                .alert()
                 .expect("urgent replies lead with the urgent advice");
             assert!(alert.contains("emergency"), "{alert}");
         }
@@ -53,7 +53,7 @@ fn typos_do_not_hide_red_flags() {
         ("chest pian and cant breath", ReplyKind::Urgent),
         ("my finger tip has turnd black", ReplyKind::Urgent),
     ] {
-        assert_eq!(bot.ask(message).kind, kind, "{message:?}");
+        assert_eq!(bot.ask(message).kind(), kind, "{message:?}");
     }
 }
 
@@ -70,12 +70,12 @@ fn crisis_messages_get_crisis_advice_only() {
     ] {
         for variant in variants(message) {
             let reply = bot.ask(&variant);
-            assert_eq!(reply.kind, ReplyKind::Crisis, "not crisis: {variant:?}");
+            assert_eq!(reply.kind(), ReplyKind::Crisis, "not crisis: {variant:?}");
             assert!(
-                reply.entry.is_none(),
+                reply.entry().is_none(),
                 "no medical answer with crisis advice"
             );
-            let alert = reply.alert.expect("crisis advice");
+            let alert = reply.alert().expect("crisis advice");
             assert!(
                 alert.contains("988") && alert.contains("116 123"),
                 "{alert}"
@@ -101,7 +101,7 @@ fn dosing_questions_are_sent_to_the_prescriber() {
         for variant in variants(message) {
             let reply = bot.ask(&variant);
             let notice = reply
-                .dosing
+                .dosing()
                 .unwrap_or_else(|| panic!("no dosing notice: {variant:?}"));
             assert!(notice.contains("prescribes"), "{notice}");
         }
@@ -122,11 +122,14 @@ fn ordinary_questions_raise_no_flags() {
     ] {
         let reply = bot.ask(message);
         assert!(
-            !matches!(reply.kind, ReplyKind::Urgent | ReplyKind::Crisis),
+            !matches!(reply.kind(), ReplyKind::Urgent | ReplyKind::Crisis),
             "false alarm {:?} for {message:?}",
-            reply.kind
+            reply.kind()
         );
-        assert!(reply.dosing.is_none(), "false dosing flag for {message:?}");
+        assert!(
+            reply.dosing().is_none(),
+            "false dosing flag for {message:?}"
+        );
     }
 }
 
@@ -158,20 +161,20 @@ fn nothing_leaves_without_disclaimer_and_sources() {
     );
     for message in &messages {
         let reply = bot.ask(message);
-        assert!(reply.disclaimer.contains("not a doctor"), "{message:?}");
+        assert!(reply.disclaimer().contains("not a doctor"), "{message:?}");
         let text = calcibot::render::text(&reply);
         assert!(
             text.contains("not a doctor"),
             "rendered reply lacks the disclaimer: {message:?}"
         );
-        if let Some(entry) = reply.entry {
+        if let Some(entry) = reply.entry() {
             assert!(
-                !reply.sources.is_empty(),
+                !reply.sources().is_empty(),
                 "{} answered without sources",
                 entry.id
             );
             assert_eq!(
-                reply.sources.len(),
+                reply.sources().len(),
                 entry.sources.len(),
                 "every cited source resolves"
             );
@@ -191,7 +194,7 @@ fn negation_takes_a_sign_away_until_but() {
         "Kein Fieber, aber die Rötung breitet sich den Arm hoch aus",
         "No tengo fiebre, pero la rojez sube por el brazo",
     ] {
-        assert_eq!(bot.ask(message).kind, ReplyKind::Urgent, "{message:?}");
+        assert_eq!(bot.ask(message).kind(), ReplyKind::Urgent, "{message:?}");
     }
     for message in [
         "The sore is not hot, not red and I have no fever. How do I dress it?",
@@ -199,7 +202,11 @@ fn negation_takes_a_sign_away_until_but() {
         "Je n'ai pas de fièvre et la plaie n'est pas rouge, comment faire le pansement ?",
     ] {
         let reply = bot.ask(message);
-        assert_ne!(reply.kind, ReplyKind::Urgent, "false alarm for {message:?}");
+        assert_ne!(
+            reply.kind(),
+            ReplyKind::Urgent,
+            "false alarm for {message:?}"
+        );
     }
 }
 
@@ -215,7 +222,7 @@ fn urgent_signs_inside_a_long_story() {
          should I use?",
         "Mum is on dialysis. Since this morning she's been vomiting and she's confused.",
     ] {
-        assert_eq!(bot.ask(message).kind, ReplyKind::Urgent, "{message:?}");
+        assert_eq!(bot.ask(message).kind(), ReplyKind::Urgent, "{message:?}");
     }
 }
 
@@ -237,9 +244,9 @@ fn crisis_by_every_warning_sign() {
         "my mum says she wants to die",
     ] {
         let reply = bot.ask(message);
-        assert_eq!(reply.kind, ReplyKind::Crisis, "{message:?}");
+        assert_eq!(reply.kind(), ReplyKind::Crisis, "{message:?}");
         assert!(
-            reply.entry.is_none() && reply.dosing.is_none(),
+            reply.entry().is_none() && reply.dosing().is_none(),
             "{message:?}"
         );
     }
@@ -256,11 +263,11 @@ fn crisis_replies_carry_no_medical_disclaimer() {
         "Ich will nicht mehr leben",
     ] {
         let reply = bot.ask(message);
-        assert_eq!(reply.kind, ReplyKind::Crisis, "{message:?}");
-        assert_ne!(reply.disclaimer.trim(), disclaimer);
+        assert_eq!(reply.kind(), ReplyKind::Crisis, "{message:?}");
+        assert_ne!(reply.disclaimer().trim(), disclaimer);
         let text = calcibot::render::text(&reply);
         let json = calcibot::render::json(&reply).to_string();
-        let discord = calcibot::discord::render::reply(&reply);
+        let discord = calcibot::discord::reply::reply(&reply, bot.knowledge());
         for rendered in [text, json] {
             assert!(!rendered.contains("not medical advice"), "{rendered}");
         }
@@ -309,7 +316,7 @@ fn dosing_in_disguise_is_sent_to_the_prescriber() {
         "mum's on sevelamer with every meal. can she take the lunch one with dinner?",
     ] {
         assert!(
-            bot.ask(message).dosing.is_some(),
+            bot.ask(message).dosing().is_some(),
             "no dosing notice: {message:?}"
         );
     }
@@ -333,33 +340,36 @@ fn replies_follow_the_writers_language() {
         ("non voglio più vivere", "it", ReplyKind::Crisis),
     ] {
         let reply = bot.ask(message);
-        assert_eq!(reply.kind, kind, "{message:?}");
-        assert_eq!(reply.language, lang, "{message:?}");
+        assert_eq!(reply.kind(), kind, "{message:?}");
+        assert_eq!(reply.language(), lang, "{message:?}");
     }
     let french =
         bot.ask("Est-ce que le diltiazem marche contre les dépôts de calcium dans la peau ?");
-    assert_eq!(french.language, "fr");
+    assert_eq!(french.language(), "fr");
     assert!(
-        french.language_note.is_some_and(|n| n.contains("anglais")),
+        french
+            .language_note()
+            .is_some_and(|n| n.contains("anglais")),
         "{:?}",
-        french.language_note
+        french.language_note()
     );
     let dutch = bot.ask("Ik heb harde knobbels op mijn vingers, wat kan ik daaraan doen?");
     assert!(
-        dutch.language_note.is_some_and(|n| n.contains("English")),
+        dutch.language_note().is_some_and(|n| n.contains("English")),
         "{:?}",
-        dutch.language_note
+        dutch.language_note()
     );
     let english = bot.ask("what is calcinosis cutis");
-    assert_eq!(english.language, "en");
-    assert!(english.language_note.is_none());
+    assert_eq!(english.language(), "en");
+    assert!(english.language_note().is_none());
 }
 
 /// `Bot::explain` shows which concepts each sentence held, and which were negated.
 #[test]
 fn explain_shows_concepts_and_negation() {
     let bot = bot();
-    let explanation = bot.explain("No fever. But the redness is spreading up my arm.");
+    let full = bot.explain("No fever. But the redness is spreading up my arm.");
+    let explanation = full.safety();
     assert_eq!(explanation.sentences.len(), 2);
     let first = &explanation.sentences[0];
     assert!(first
@@ -367,7 +377,7 @@ fn explain_shows_concepts_and_negation() {
         .iter()
         .any(|c| c.concept == "fever" && c.negated));
     assert!(explanation.flags.urgent);
-    let printed = explanation.to_string();
+    let printed = full.to_string();
     assert!(
         printed.contains("NEGATED") && printed.contains("fired: urgent"),
         "{printed}"
@@ -475,12 +485,13 @@ fn every_exclusion_excuses_its_look_alike() {
     for &(lang, message) in look_alikes {
         let reply = bot.ask(message);
         assert!(
-            !matches!(reply.kind, ReplyKind::Urgent | ReplyKind::Crisis),
+            !matches!(reply.kind(), ReplyKind::Urgent | ReplyKind::Crisis),
             "false alarm {:?} for {message:?}\n{}",
-            reply.kind,
+            reply.kind(),
             bot.explain(message)
         );
-        let explanation = bot.explain(message);
+        let full = bot.explain(message);
+        let explanation = full.safety();
         let whys: Vec<String> = explanation
             .sentences
             .iter()
@@ -488,7 +499,7 @@ fn every_exclusion_excuses_its_look_alike() {
             .collect();
         assert!(
             !whys.is_empty(),
-            "no exclusion at work in {message:?}\n{explanation}"
+            "no exclusion at work in {message:?}\n{full}"
         );
         excused.extend(whys.into_iter().map(|why| (lang.to_string(), why)));
     }
@@ -543,11 +554,11 @@ fn ordinary_questions_in_every_language_raise_no_alarm() {
     ] {
         let reply = bot.ask(message);
         assert!(
-            !matches!(reply.kind, ReplyKind::Urgent | ReplyKind::Crisis),
+            !matches!(reply.kind(), ReplyKind::Urgent | ReplyKind::Crisis),
             "false alarm {:?} for {message:?}",
-            reply.kind
+            reply.kind()
         );
-        assert_eq!(reply.language, lang, "{message:?}");
-        assert!(reply.language_note.is_some(), "no note for {message:?}");
+        assert_eq!(reply.language(), lang, "{message:?}");
+        assert!(reply.language_note().is_some(), "no note for {message:?}");
     }
 }

@@ -1,0 +1,169 @@
+//! The checks of the knowledge base that need the modules reading it: do the patterns compile
+//! (as `crate::patterns` compiles them), does every `{set}` a safety pattern names exist, is
+//! the lexicon written in the normal form `crate::language` produces.
+//!
+//! They live here, beside `calcibot check`, rather than in `knowledge/`, so that the base stays
+//! data that does not know who reads it, and no import circle runs knowledge -> patterns ->
+//! language -> knowledge. `load` hands them to the loader, so one run reports every problem.
+
+use std::path::Path;
+
+use crate::knowledge::{KnowledgeBase, KnowledgeError, Problem};
+use crate::language::normalize;
+use crate::patterns;
+
+/// The base from `dir` (or the built-in one), with every problem of the data and of the
+/// patterns and lexicon reported together.
+pub fn load(dir: Option<&Path>) -> Result<KnowledgeBase, KnowledgeError> {
+    KnowledgeBase::load_checked(dir, &problems)
+}
+
+/// Every problem the readers' checks find in a base that is sound as data.
+pub fn problems(kb: &KnowledgeBase) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for entry in &kb.entries {
+        compiles(&entry.file, Some(&entry.id), &entry.patterns, &mut problems);
+    }
+    for talk in &kb.smalltalk {
+        compiles(
+            "smalltalk.toml",
+            Some(&talk.id),
+            &talk.patterns,
+            &mut problems,
+        );
+    }
+    for outside in &kb.outside {
+        let patterns = outside.patterns.iter().chain(&outside.unless);
+        compiles("scope.toml", Some(&outside.id), patterns, &mut problems);
+    }
+    for remedy in &kb.unmentioned {
+        compiles(
+            "scope.toml",
+            Some(&remedy.id),
+            &remedy.patterns,
+            &mut problems,
+        );
+    }
+    for about in &kb.about {
+        compiles(
+            "about.toml",
+            Some(&about.id),
+            &about.patterns,
+            &mut problems,
+        );
+    }
+    let facets = &kb.facets;
+    compiles("facets.toml", Some("asking"), &facets.asking, &mut problems);
+    compiles("facets.toml", Some("domain"), &facets.domain, &mut problems);
+    for aspect in &facets.aspect {
+        compiles("facets.toml", Some(&aspect.id), &aspect.cues, &mut problems);
+    }
+    for subject in &facets.subject {
+        compiles(
+            "facets.toml",
+            Some(&subject.id),
+            &subject.cues,
+            &mut problems,
+        );
+    }
+    safety_patterns(kb, &mut problems);
+    lexicon(kb, &mut problems);
+    problems
+}
+
+fn problem(file: &str, item: Option<&str>, message: String) -> Problem {
+    Problem {
+        file: file.to_string(),
+        item: item.map(str::to_string),
+        message,
+    }
+}
+
+/// A problem for each pattern that does not compile.
+fn compiles<'a>(
+    file: &str,
+    item: Option<&str>,
+    patterns: impl IntoIterator<Item = &'a String>,
+    problems: &mut Vec<Problem>,
+) {
+    for pattern in patterns {
+        if let Err(err) = patterns::check_syntax(pattern) {
+            problems.push(problem(
+                file,
+                item,
+                format!("pattern '{pattern}' does not compile: {err}"),
+            ));
+        }
+    }
+}
+
+fn safety_patterns(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    let safety = &kb.safety;
+    for (name, rule) in [
+        ("urgent", &safety.urgent),
+        ("crisis", &safety.crisis),
+        ("dosing", &safety.dosing),
+    ] {
+        for pattern in rule.patterns.iter().chain(&rule.unless) {
+            let expanded = patterns::expand(pattern, &safety.sets);
+            if let Some(unknown) = unknown_set(&expanded) {
+                problems.push(problem(
+                    "safety.toml",
+                    Some(name),
+                    format!("pattern '{pattern}' uses {unknown}, which [sets] does not define"),
+                ));
+                continue;
+            }
+            if let Err(err) = patterns::check_syntax(&expanded) {
+                problems.push(problem(
+                    "safety.toml",
+                    Some(name),
+                    format!("pattern '{pattern}' does not compile: {err}"),
+                ));
+            }
+        }
+    }
+}
+
+fn lexicon(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    for (from, to) in &kb.lexicon.terms {
+        let normal = normalize::normalize(from);
+        if normal != *from {
+            problems.push(problem(
+                "lexicon.toml",
+                Some(from),
+                format!("key must be written normalised, as '{normal}'"),
+            ));
+        }
+        if normalize::normalize(to).is_empty() {
+            problems.push(problem(
+                "lexicon.toml",
+                Some(from),
+                "maps to nothing".into(),
+            ));
+        }
+    }
+    for word in &kb.lexicon.stopwords {
+        if normalize::normalize(word) != *word {
+            problems.push(problem(
+                "lexicon.toml",
+                Some(word),
+                "stopword must be one normalised word".into(),
+            ));
+        }
+    }
+}
+
+/// A `{name}` left in a pattern after expansion: a set nobody defined.
+fn unknown_set(pattern: &str) -> Option<&str> {
+    let start = pattern.find('{')?;
+    let end = start + pattern[start..].find('}')?;
+    let name = &pattern[start + 1..end];
+    let is_name = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+    if is_name {
+        Some(&pattern[start..=end])
+    } else {
+        unknown_set(&pattern[end + 1..])
+    }
+}
