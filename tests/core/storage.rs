@@ -77,7 +77,13 @@ fn cluster(args: &[&str]) -> String {
 }
 
 /// Starts a cluster in `dir` that stops (and removes `dir`) when this test process exits.
+/// PostgreSQL is installed first when it is missing (as `.ci/run` does), so `cargo test` works
+/// on a fresh machine; installing needs root, and the script says so when it cannot.
 fn start_cluster(dir: &Path) -> String {
+    static INSTALLED: OnceLock<()> = OnceLock::new();
+    INSTALLED.get_or_init(|| {
+        cluster(&["install"]);
+    });
     let pid = std::process::id().to_string();
     cluster(&["start", &dir.to_string_lossy(), &pid])
 }
