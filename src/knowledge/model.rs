@@ -189,11 +189,15 @@ pub struct Interface {
     pub help_after: String,
     pub examples: String,
     pub about_title: String,
-    /// With `{kept}`: `kept_nothing` or `kept_cooldown`.
+    /// With `{kept}`: `kept_nothing` or `kept_cooldown`; and `{unanswered}`, one of the
+    /// `unanswered_*` texts in a server (empty in a DM).
     pub about: String,
     pub kept_nothing: String,
     /// With `{seconds}`.
     pub kept_cooldown: String,
+    /// With `{days}`: `/about` in a server that keeps unanswered questions.
+    pub unanswered_on: String,
+    pub unanswered_off: String,
     pub cooldown_one: String,
     /// With `{seconds}`.
     pub cooldown_many: String,
@@ -203,7 +207,7 @@ pub struct Interface {
 
 impl Interface {
     /// Every text with its name and the placeholders it must hold (and may hold).
-    pub fn texts(&self) -> [(&'static str, &str, &'static [&'static str]); 16] {
+    pub fn texts(&self) -> [(&'static str, &str, &'static [&'static str]); 18] {
         [
             ("greeting", &self.greeting, &[]),
             ("ask_hint", &self.ask_hint, &[]),
@@ -214,9 +218,11 @@ impl Interface {
             ("help_after", &self.help_after, &[]),
             ("examples", &self.examples, &[]),
             ("about_title", &self.about_title, &[]),
-            ("about", &self.about, &["kept"]),
+            ("about", &self.about, &["kept", "unanswered"]),
             ("kept_nothing", &self.kept_nothing, &[]),
             ("kept_cooldown", &self.kept_cooldown, &["seconds"]),
+            ("unanswered_on", &self.unanswered_on, &["days"]),
+            ("unanswered_off", &self.unanswered_off, &[]),
             ("cooldown_one", &self.cooldown_one, &[]),
             ("cooldown_many", &self.cooldown_many, &["seconds"]),
             ("browse", &self.browse, &[]),
