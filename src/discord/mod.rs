@@ -255,49 +255,58 @@ pub struct Storage {
     pub recorder: Recorder,
 }
 
-/// Opens the database for `serve`: at once when it answers, or else in the background (the
-/// bot answers with the defaults meanwhile) with `open_retrying`. Starts the writer and the
-/// daily purge, and loads the settings of the servers seen so far.
-fn open_storage(state: &Arc<State>, url: String) -> tokio::task::JoinHandle<()> {
-    let state = Arc::clone(state);
-    tokio::spawn(async move {
-        let first = tokio::time::timeout(
-            Duration::from_secs(10),
-            Store::open(&url, Open::CreateIfMissing),
-        )
-        .await;
-        let store = match first {
-            Ok(Ok(store)) => Ok(store),
-            Ok(Err(StorageError::Connect { .. })) | Err(_) => {
-                Store::open_retrying(&url, Open::CreateIfMissing).await
-            }
-            Ok(Err(err)) => Err(err),
-        };
-        let store = match store {
-            Ok(store) => store,
-            Err(err) => {
-                tracing::error!(%err, "answering with the default settings and storing nothing");
-                return;
-            }
-        };
-        tracing::info!(
-            database = store.backend().name(),
-            "storing settings and counts"
-        );
-        let (recorder, _writer) = storage::spawn_writer(store.clone(), WriterOptions::default());
-        storage::spawn_purge(store.clone());
-        state.attach(Storage { store, recorder });
-        let guilds: Vec<u64> = state
-            .guilds
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .copied()
-            .collect();
-        for guild in guilds {
-            state.load_settings(guild);
+/// Opens the database for `serve`, before connecting when it answers within a few seconds,
+/// so the first commands find it; otherwise in the background with `open_retrying`, the bot
+/// answering with the defaults meanwhile. Starts the writer and the daily purge.
+async fn open_storage(state: &Arc<State>, url: String) -> Option<tokio::task::JoinHandle<()>> {
+    let first = tokio::time::timeout(
+        Duration::from_secs(3),
+        Store::open(&url, Open::CreateIfMissing),
+    )
+    .await;
+    match first {
+        Ok(Ok(store)) => {
+            use_store(state, store);
+            None
         }
-    })
+        Ok(Err(StorageError::Connect { .. })) | Err(_) => {
+            let state = Arc::clone(state);
+            Some(tokio::spawn(async move {
+                match Store::open_retrying(&url, Open::CreateIfMissing).await {
+                    Ok(store) => use_store(&state, store),
+                    Err(err) => tracing::error!(
+                        %err,
+                        "answering with the default settings and storing nothing"
+                    ),
+                }
+            }))
+        }
+        Ok(Err(err)) => {
+            tracing::error!(%err, "answering with the default settings and storing nothing");
+            None
+        }
+    }
+}
+
+/// Starts the writer and the purge on `store`, and loads the settings of the servers seen.
+fn use_store(state: &Arc<State>, store: Store) {
+    tracing::info!(
+        database = store.backend().name(),
+        "storing settings and counts"
+    );
+    let (recorder, _writer) = storage::spawn_writer(store.clone(), WriterOptions::default());
+    storage::spawn_purge(store.clone());
+    state.attach(Storage { store, recorder });
+    let guilds: Vec<u64> = state
+        .guilds
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .copied()
+        .collect();
+    for guild in guilds {
+        state.load_settings(guild);
+    }
 }
 
 /// The gateway intents: guilds, guild messages and direct messages always; the privileged
@@ -374,7 +383,7 @@ async fn connect_and_serve(
         direct = Some(client);
     }
     let state = Arc::new(State::new(bot, &config, direct));
-    let opener = open_storage(&state, config.database.clone());
+    let opener = open_storage(&state, config.database.clone()).await;
     tracing::info!(
         entries = state.bot.knowledge().entries.len(),
         guild = ?config.guild,
@@ -417,7 +426,9 @@ async fn connect_and_serve(
         None => client.start_autosharded().await,
     };
     stopper.abort();
-    opener.abort();
+    if let Some(opener) = opener {
+        opener.abort();
+    }
     if let Some(storage) = state.storage() {
         // What was recorded up to now gets a moment to reach the database.
         let _ = tokio::time::timeout(Duration::from_secs(3), storage.recorder.flush()).await;

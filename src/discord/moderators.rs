@@ -162,10 +162,23 @@ async fn show(ctx: AppContext<'_>) -> Result<(), Error> {
         return Ok(());
     };
     let state = ctx.data();
+    // Read from the database when it is there: what is stored is what holds.
+    let mut note = None;
+    if let Some(storage) = state.storage() {
+        match state.settings.load(&storage.store, guild).await {
+            Ok(_) => {}
+            Err(err) => {
+                tracing::warn!(%err, "could not read a server's settings");
+                note = Some(NO_DATABASE);
+            }
+        }
+    } else {
+        note = Some(NO_DATABASE);
+    }
     let mut text = describe(state, guild, &state.settings.get(guild));
-    if state.storage().is_none() {
+    if let Some(note) = note {
         text.push('\n');
-        text.push_str(NO_DATABASE);
+        text.push_str(note);
     }
     let page = Rendered {
         cards: vec![Card::info(Some("Settings"), &text)],
