@@ -26,6 +26,11 @@ mod delivery;
 mod moderators;
 // Several processes, each with its range of shards.
 mod shards;
+// A PostgreSQL outage mid-run.
+mod outage;
+// The throwaway PostgreSQL cluster of the tests, shared by both binaries.
+#[path = "../support/postgres.rs"]
+mod postgres;
 // Start-up refusals.
 mod startup;
 // The `calcibot serve` binary.
