@@ -43,6 +43,8 @@ pub enum ConfigError {
     Database { value: String },
     #[error("SHARDS is {value:?}. Put the shards this process runs as FIRST-LAST/TOTAL, like 0-3/8 (shards 0 to 3 of 8), or leave it empty to run every shard Discord recommends in this one process.")]
     Shards { value: String },
+    #[error("MESSAGE_CONTENT is {value:?}. Put on (ask Discord for the privileged Message Content intent, so auto-answer channels that moderators add with /settings can be read; switch it on in the Developer Portal too) or off, or leave it empty: on exactly when AUTO_ANSWER_CHANNELS is set.")]
+    MessageContent { value: String },
     #[error("REGISTER_COMMANDS is {value:?}. Put on (register the commands when connecting, for a single process) or off (when `calcibot register` does it once for several processes).")]
     Register { value: String },
     #[error("DISCORD_HTTP_PROXY is {value:?}. Put the base URL of an HTTP proxy for the Discord API, like http://127.0.0.1:8080 (it stands in for https://discord.com in every request), or leave it empty to talk to Discord directly.")]
@@ -71,6 +73,9 @@ pub struct Config {
     pub shards: Option<ShardRange>,
     /// Whether to register the commands on READY (`REGISTER_COMMANDS`, on by default).
     pub register: bool,
+    /// Whether to ask for the Message Content intent (`MESSAGE_CONTENT`; by default exactly
+    /// when `AUTO_ANSWER_CHANNELS` is set).
+    pub message_content: bool,
 }
 
 /// A range of shards, `first..=last` of `total`: the part of the bot one process runs.
@@ -115,6 +120,7 @@ impl std::fmt::Debug for Config {
             .field("support_line", &self.support_line.is_some())
             .field("shards", &self.shards)
             .field("register", &self.register)
+            .field("message_content", &self.message_content)
             .finish()
     }
 }
@@ -174,12 +180,12 @@ impl Config {
         let shards = get("SHARDS")?
             .map(|value| ShardRange::parse(&value).ok_or(ConfigError::Shards { value }))
             .transpose()?;
-        let register = match get("REGISTER_COMMANDS")?.map(|v| v.to_ascii_lowercase()) {
-            None => true,
-            Some(v) if matches!(v.as_str(), "on" | "true" | "yes" | "1") => true,
-            Some(v) if matches!(v.as_str(), "off" | "false" | "no" | "0") => false,
-            Some(value) => return Err(ConfigError::Register { value }),
-        };
+        let register = switch(get("REGISTER_COMMANDS")?)
+            .map_err(|value| ConfigError::Register { value })?
+            .unwrap_or(true);
+        let message_content = switch(get("MESSAGE_CONTENT")?)
+            .map_err(|value| ConfigError::MessageContent { value })?
+            .unwrap_or(!auto_answer.is_empty());
         Ok(Config {
             token,
             guild,
@@ -190,13 +196,24 @@ impl Config {
             support_line,
             shards,
             register,
+            message_content,
         })
     }
 
     /// Whether the privileged message content intent is needed: only auto-answer channels
     /// read messages that do not mention the bot.
     pub fn needs_message_content(&self) -> bool {
-        !self.auto_answer.is_empty()
+        self.message_content
+    }
+}
+
+/// An on/off value: `Ok(None)` when unset, `Err(value)` when it is neither.
+fn switch(value: Option<String>) -> Result<Option<bool>, String> {
+    match value.map(|v| v.to_ascii_lowercase()) {
+        None => Ok(None),
+        Some(v) if matches!(v.as_str(), "on" | "true" | "yes" | "1") => Ok(Some(true)),
+        Some(v) if matches!(v.as_str(), "off" | "false" | "no" | "0") => Ok(Some(false)),
+        Some(value) => Err(value),
     }
 }
 
@@ -390,6 +407,9 @@ mod tests {
         assert!(c.register);
         assert_eq!(c.database, crate::storage::DEFAULT_DATABASE);
         assert!(config(&[("DISCORD_TOKEN", TOKEN), ("SHARDS", "2/2")]).is_err());
+        let c = config(&[("DISCORD_TOKEN", TOKEN), ("MESSAGE_CONTENT", "on")]).unwrap();
+        assert!(c.needs_message_content());
+        assert!(config(&[("DISCORD_TOKEN", TOKEN), ("MESSAGE_CONTENT", "maybe")]).is_err());
         assert!(config(&[("DISCORD_TOKEN", TOKEN), ("DATABASE_URL", "mysql://x")]).is_err());
     }
 

@@ -109,8 +109,8 @@ fn describe(state: &State, guild: u64, settings: &Settings) -> String {
         "**Auto-answer channels** ({}): {channels}",
         whose(settings.auto_answer.by_server)
     );
-    if !state.message_content && !channels.is_empty() && channels != "none" {
-        text.push_str("  (The operator has not switched on the Message Content intent, so the bot cannot read messages there that do not mention it.)\n");
+    if !state.message_content && channels != "none" {
+        text.push_str("  (The bot's operator has not asked Discord for the Message Content intent, `MESSAGE_CONTENT=on`, so the bot cannot read messages there that do not mention it.)\n");
     }
     let _ = writeln!(
         text,

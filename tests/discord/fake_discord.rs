@@ -435,6 +435,21 @@ impl Inner {
                 })),
             ),
             ("POST", ["interactions", _, _, "callback"]) => (204, None),
+            // What `calcibot register` asks first: which application the token is.
+            ("GET", ["oauth2", "applications", "@me"]) => (
+                200,
+                Some(json!({
+                    "id": self.application_id(),
+                    "name": "calcibot",
+                    "icon": null,
+                    "description": "",
+                    "bot_public": true,
+                    "bot_require_code_grant": false,
+                    "owner": null,
+                    "verify_key": "0",
+                    "team": null,
+                })),
+            ),
             _ => (404, Some(json!({"message": "404: Not Found", "code": 0}))),
         }
     }

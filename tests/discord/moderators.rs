@@ -317,3 +317,73 @@ async fn unanswered_questions_are_listed_and_forget_leaves_nothing() {
     }
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn removal_from_a_server_schedules_its_deletion_and_an_outage_does_not() {
+    let bot = start(&[]).await;
+    let saved = bot
+        .command(
+            "settings",
+            settings(
+                "cooldown",
+                json!([{"name": "seconds", "type": 4, "value": 5}]),
+            ),
+        )
+        .await;
+    assert!(text(&saved).contains("Saved"), "{}", text(&saved));
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&sqlite_url(bot.dir.path()))
+        .await
+        .expect("the database opens");
+    let removed_day = || async {
+        let day: Option<i64> =
+            sqlx::query_scalar("SELECT removed_day FROM server_settings WHERE server_id = $1")
+                .bind(GUILD as i64)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        day
+    };
+    // A server outage: Discord marks the server unavailable; nothing is scheduled.
+    bot.fake
+        .dispatch(
+            "GUILD_DELETE",
+            json!({"id": GUILD.to_string(), "unavailable": true}),
+        )
+        .await;
+    bot.command("settings", settings("show", json!([]))).await;
+    tokio::time::sleep(SETTLE).await;
+    assert_eq!(removed_day().await, None, "an outage scheduled the deletion");
+    // Removal: the day is noted, for the purge 30 days on.
+    bot.fake
+        .dispatch("GUILD_DELETE", json!({"id": GUILD.to_string()}))
+        .await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while removed_day().await.is_none() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the removal was not noted within the wait"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(removed_day().await, Some(Day::today().number()));
+    // Back in the server: no longer due for deletion, and its settings are still there.
+    let mut guild = fixture("guild_create.json")["d"].clone();
+    guild["id"] = json!(GUILD.to_string());
+    bot.fake.dispatch("GUILD_CREATE", guild).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while removed_day().await.is_some() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the return was not noted within the wait"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let shown = bot.command("settings", settings("show", json!([]))).await;
+    assert!(
+        text(&shown).contains("(set here): 5 seconds"),
+        "{}",
+        text(&shown)
+    );
+    bot.stop().await;
+}
