@@ -420,6 +420,47 @@ mod tests {
         }
     }
 
+    /// The rendered message of a decision to send.
+    fn rendered(decision: Decision) -> Rendered {
+        match decision {
+            Decision::Send { rendered, .. } => rendered,
+            other => panic!("not sent: {other:?}"),
+        }
+    }
+
+    fn has_votes(rendered: &Rendered) -> bool {
+        format!("{:?}", rendered.rows).contains("Vote")
+    }
+
+    #[test]
+    fn answers_in_a_server_take_votes_and_safety_advice_gets_its_support_line() {
+        use crate::storage::{Chosen, Settings};
+        let state = state("0");
+        let mut own = Settings::defaults(state.settings.defaults());
+        own.support_line = Chosen {
+            value: Some("Call Sam on 0800".into()),
+            by_server: true,
+        };
+        state.settings.put(9, own);
+        let t = Instant::now();
+        let in_server = |text| Asked {
+            server: Some(9),
+            ..asked(Place::Mention, text)
+        };
+        let answer = rendered(decide(&state, &in_server(ANSWERED), t));
+        assert!(has_votes(&answer));
+        assert!(!format!("{answer:?}").contains("Call Sam"));
+        let urgent = rendered(decide(&state, &in_server(URGENT), t));
+        assert!(!has_votes(&urgent));
+        assert!(format!("{urgent:?}").contains("Call Sam on 0800"));
+        assert!(urgent.problems().is_empty(), "{:?}", urgent.problems());
+        // In a DM nothing is counted, so there is nothing to vote with, and no server line.
+        let direct = rendered(decide(&state, &asked(Place::Direct, ANSWERED), t));
+        assert!(!has_votes(&direct));
+        let direct = rendered(decide(&state, &asked(Place::Direct, URGENT), t));
+        assert!(!format!("{direct:?}").contains("Call Sam"));
+    }
+
     #[test]
     fn an_empty_question_gets_how_to_ask() {
         let state = state("0");

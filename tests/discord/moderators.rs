@@ -275,6 +275,7 @@ async fn unanswered_questions_are_listed_and_forget_leaves_nothing() {
     let listed = bot.command("unanswered", json!([])).await;
     assert_private(&listed);
     let listed_text = text(&listed);
+    assert!(listed_text.contains("1 kept"), "{listed_text}");
     assert!(listed_text.contains(question), "{listed_text}");
     assert!(
         !listed_text.contains(&(ASKER + 5).to_string()),
@@ -288,6 +289,23 @@ async fn unanswered_questions_are_listed_and_forget_leaves_nothing() {
         listed_text.contains("calcibot:unanswered:delete:"),
         "{listed_text}"
     );
+    // Asked again, and one of the two deleted with its button: one is left.
+    let again = bot
+        .mention(ASKER + 1, &format!("{question} <@{}>", ASKER + 5))
+        .await;
+    bot.reply_to(again).await;
+    eventually(&store, "the second question", |store| async move {
+        store.unanswered_page(GUILD, 0, 5).await.unwrap().total == 2
+    })
+    .await;
+    let page = store.unanswered_page(GUILD, 0, 5).await.unwrap();
+    let delete = ComponentId::UnansweredDelete(page.questions[0].id).to_string();
+    let deleted = bot
+        .interact(events::button(bot.ids.next(), ASKER, &delete))
+        .await;
+    assert_eq!(deleted.body["type"], json!(7), "{}", deleted.body);
+    assert!(text(&deleted).contains("1 kept"), "{}", text(&deleted));
+    assert!(!text(&deleted).contains(&delete), "{}", text(&deleted));
 
     let confirm = bot.command("settings", settings("forget", json!([]))).await;
     let forget = ComponentId::Forget.to_string();
@@ -353,7 +371,11 @@ async fn removal_from_a_server_schedules_its_deletion_and_an_outage_does_not() {
         .await;
     bot.command("settings", settings("show", json!([]))).await;
     tokio::time::sleep(SETTLE).await;
-    assert_eq!(removed_day().await, None, "an outage scheduled the deletion");
+    assert_eq!(
+        removed_day().await,
+        None,
+        "an outage scheduled the deletion"
+    );
     // Removal: the day is noted, for the purge 30 days on.
     bot.fake
         .dispatch("GUILD_DELETE", json!({"id": GUILD.to_string()}))
@@ -385,5 +407,40 @@ async fn removal_from_a_server_schedules_its_deletion_and_an_outage_does_not() {
         "{}",
         text(&shown)
     );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_auto_answer_channel_added_by_command_is_answered_and_told_in_help() {
+    let bot = start(&[("MESSAGE_CONTENT", "on")]).await;
+    let add = json!([{"name": "add", "type": 1, "options": [
+        {"name": "channel", "type": 7, "value": OTHER_CHANNEL.to_string()}
+    ]}]);
+    let mut d = events::command(
+        bot.ids.next(),
+        CHANNEL,
+        GUILD,
+        ASKER,
+        "settings",
+        json!([{"name": "auto-answer", "type": 2, "options": add}]),
+    );
+    d["data"]["resolved"] = json!({"channels": {OTHER_CHANNEL.to_string(): {
+        "id": OTHER_CHANNEL.to_string(), "name": "questions", "type": 0, "permissions": "0"
+    }}});
+    let saved = bot.interact(d).await;
+    assert!(
+        text(&saved).contains(&format!("<#{OTHER_CHANNEL}>")),
+        "{}",
+        text(&saved)
+    );
+    let help = bot.command("help", json!([])).await;
+    assert!(
+        text(&help).contains(&format!("<#{OTHER_CHANNEL}>")),
+        "{}",
+        text(&help)
+    );
+    let d = bot.guild_message(OTHER_CHANNEL, ASKER, ANSWERED, false);
+    let asked = bot.send(d).await;
+    assert_answer_embeds(&bot.reply_to(asked).await.body, ANSWERED);
     bot.stop().await;
 }
