@@ -7,19 +7,21 @@
 use super::ids::ComponentId;
 use super::message::{Button, Row};
 use super::State;
+use crate::knowledge::KnowledgeBase;
 use crate::storage::{Day, Record, RecordError};
 
 /// The feedback row for an answer showing `entry_id`; `None` if its ids would not fit.
-pub fn row(entry_id: &str) -> Option<Row> {
+pub fn row(kb: &KnowledgeBase, entry_id: &str) -> Option<Row> {
+    let texts = &kb.interface;
     Some(Row::Buttons(vec![
         Button {
             id: ComponentId::vote(entry_id, true)?,
-            label: "Helpful".to_string(),
+            label: texts.helpful.trim().to_string(),
             primary: false,
         },
         Button {
             id: ComponentId::vote(entry_id, false)?,
-            label: "Not helpful".to_string(),
+            label: texts.not_helpful.trim().to_string(),
             primary: false,
         },
     ]))
@@ -27,16 +29,17 @@ pub fn row(entry_id: &str) -> Option<Row> {
 
 /// A click on a vote button of the answer `message` in `server`, by `user`: records the vote
 /// (without waiting) and returns the private acknowledgement.
-pub fn vote(
-    state: &State,
+pub fn vote<'s>(
+    state: &'s State,
     server: Option<u64>,
     message: u64,
     user: u64,
     entry: &str,
     helpful: bool,
-) -> &'static str {
+) -> &'s str {
+    let texts = &state.bot.knowledge().interface;
     let (Some(server), Some(storage)) = (server, state.storage()) else {
-        return "Thank you. Votes cannot be counted just now, so this one was not recorded.";
+        return texts.vote_not_counted.trim();
     };
     match Record::vote(
         &storage.store,
@@ -50,14 +53,12 @@ pub fn vote(
         Ok(record) => {
             state.record(record);
             if helpful {
-                "Thank you: counted as helpful. Only the counts are kept, not who voted; the other button changes your vote."
+                texts.voted_helpful.trim()
             } else {
-                "Thank you: counted as not helpful. Only the counts are kept, not who voted; the other button changes your vote."
+                texts.voted_not_helpful.trim()
             }
         }
-        Err(RecordError::TooOldToVote) => {
-            "This answer is more than 30 days old, so votes on it are no longer counted."
-        }
-        Err(_) => "Thank you. This vote could not be counted.",
+        Err(RecordError::TooOldToVote) => texts.vote_too_old.trim(),
+        Err(_) => texts.vote_not_counted.trim(),
     }
 }

@@ -244,7 +244,7 @@ pub fn decide(state: &State, asked: &Asked<'_>, now: Instant) -> Decision {
     } else if let (Some(_), ReplyKind::Answer, Some(entry)) =
         (asked.server, reply.kind(), reply.entry())
     {
-        if let Some(row) = feedback::row(&entry.id) {
+        if let Some(row) = feedback::row(kb, &entry.id) {
             rendered.push_row(row);
         }
     }

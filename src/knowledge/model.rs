@@ -198,6 +198,13 @@ pub struct Interface {
     /// With `{days}`: `/about` in a server that keeps unanswered questions.
     pub unanswered_on: String,
     pub unanswered_off: String,
+    /// The feedback buttons' labels and the acknowledgements of a click.
+    pub helpful: String,
+    pub not_helpful: String,
+    pub voted_helpful: String,
+    pub voted_not_helpful: String,
+    pub vote_too_old: String,
+    pub vote_not_counted: String,
     pub cooldown_one: String,
     /// With `{seconds}`.
     pub cooldown_many: String,
@@ -207,7 +214,7 @@ pub struct Interface {
 
 impl Interface {
     /// Every text with its name and the placeholders it must hold (and may hold).
-    pub fn texts(&self) -> [(&'static str, &str, &'static [&'static str]); 18] {
+    pub fn texts(&self) -> [(&'static str, &str, &'static [&'static str]); 24] {
         [
             ("greeting", &self.greeting, &[]),
             ("ask_hint", &self.ask_hint, &[]),
@@ -223,6 +230,12 @@ impl Interface {
             ("kept_cooldown", &self.kept_cooldown, &["seconds"]),
             ("unanswered_on", &self.unanswered_on, &["days"]),
             ("unanswered_off", &self.unanswered_off, &[]),
+            ("helpful", &self.helpful, &[]),
+            ("not_helpful", &self.not_helpful, &[]),
+            ("voted_helpful", &self.voted_helpful, &[]),
+            ("voted_not_helpful", &self.voted_not_helpful, &[]),
+            ("vote_too_old", &self.vote_too_old, &[]),
+            ("vote_not_counted", &self.vote_not_counted, &[]),
             ("cooldown_one", &self.cooldown_one, &[]),
             ("cooldown_many", &self.cooldown_many, &["seconds"]),
             ("browse", &self.browse, &[]),
