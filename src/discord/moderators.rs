@@ -96,11 +96,11 @@ fn describe(state: &State, guild: u64, settings: &Settings) -> String {
             "the operator's default"
         }
     };
-    let channels = state.auto_answer_in(Some(guild));
-    let channels = if channels.is_empty() {
+    let listed = state.auto_answer_in(Some(guild));
+    let channels = if listed.is_empty() {
         "none".to_string()
     } else {
-        let list: Vec<String> = channels.iter().map(|c| format!("<#{c}>")).collect();
+        let list: Vec<String> = listed.iter().map(|c| format!("<#{c}>")).collect();
         list.join(", ")
     };
     let mut text = String::new();
@@ -109,7 +109,7 @@ fn describe(state: &State, guild: u64, settings: &Settings) -> String {
         "**Auto-answer channels** ({}): {channels}",
         whose(settings.auto_answer.by_server)
     );
-    if !state.message_content && channels != "none" {
+    if !state.message_content && !listed.is_empty() {
         text.push_str("  (The bot's operator has not asked Discord for the Message Content intent, `MESSAGE_CONTENT=on`, so the bot cannot read messages there that do not mention it.)\n");
     }
     let _ = writeln!(
