@@ -124,7 +124,7 @@ fn big_base() -> KnowledgeBase {
         let keywords: Vec<String> = (0..3).map(|_| format!("{:?}", pick(&mut rng))).collect();
         let answer = sentence(&mut rng, &mut pick, 60);
         generated.push_str(&format!(
-            "[[entry]]\nid = \"generated-{n}\"\ntitle = {title:?}\nreviewed = \"2026-11-21\"\nquestions = [{}]\nkeywords = [{}]\nanswer = {answer:?}\nrelated = []\nsources = [{{ id = \"verywell-calcinosis-cutis\", section = \"Summary\" }}]\n\n",
+            "[[entry]]\nid = \"generated-{n}\"\ntitle = {title:?}\nreviewed = \"2026-11-21\"\nreviewer = \"generated\"\nquestions = [{}]\nkeywords = [{}]\nanswer = {answer:?}\nrelated = []\nsources = [{{ id = \"verywell-calcinosis-cutis\", section = \"Summary\" }}]\n\n",
             questions.join(", "),
             keywords.join(", "),
         ));

@@ -3,12 +3,13 @@
 //! `Bot` is built once from a validated knowledge base and is then read-only, so the Discord
 //! handler can share it between tasks and the terminal, CLI and tests call the same `ask`.
 
+use crate::about::About;
 use crate::explain::Explanation;
 use crate::knowledge::{Entry, KnowledgeBase};
 use crate::language::{Analysis, Analyzer};
 use crate::matcher::{Decision, Matcher, Ranked};
 use crate::reply::{Reply, ReplyKind};
-use crate::safety::{Flags, Safety};
+use crate::safety::{Safety, Verdict};
 use crate::scope::Scope;
 use crate::smalltalk::Smalltalk;
 
@@ -24,6 +25,8 @@ pub enum BotError {
         "a pattern in the knowledge base does not compile: {0}\nRun `calcibot check` to find it."
     )]
     Pattern(#[from] crate::patterns::Error),
+    #[error("{0}\nRun `calcibot check` to find it.")]
+    Safety(#[from] crate::safety::SafetyError),
 }
 
 #[derive(Debug)]
@@ -33,6 +36,7 @@ pub struct Bot {
     matcher: Matcher,
     safety: Safety,
     smalltalk: Smalltalk,
+    about: About,
     scope: Scope,
 }
 
@@ -40,10 +44,12 @@ impl Bot {
     pub fn new(kb: KnowledgeBase) -> Result<Bot, BotError> {
         let analyzer = Analyzer::new(&kb);
         let matcher = Matcher::new(&kb, &analyzer)?;
-        let safety = Safety::new(&kb.safety)?;
+        let safety = Safety::new(&kb)?;
         let smalltalk = Smalltalk::new(&kb.smalltalk)?;
-        let scope = Scope::new(&kb.outside)?;
+        let scope = Scope::new(&kb.outside, &kb.unmentioned)?;
+        let about = About::new(&kb.about)?;
         Ok(Bot {
+            about,
             kb,
             analyzer,
             matcher,
@@ -61,22 +67,43 @@ impl Bot {
     /// add the right phrasing or keyword (`calcibot ask --explain`).
     pub fn explain(&self, message: &str) -> Explanation<'_> {
         let analysis = self.analyzer.analyze(message);
+        let safety = self.safety.explain(message, &analysis);
+        let reading = self.matcher.read(&analysis);
         let ranked = self
             .matcher
-            .rank_with_signals(&analysis)
+            .rank_read(&analysis, &reading)
             .into_iter()
             .take(EXPLAINED)
             .map(|(ranked, signals)| (self.entry(ranked), ranked.score, signals))
             .collect();
-        Explanation { analysis, ranked }
+        let focus = if reading.explicit {
+            analysis
+                .sentences
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| reading.asking & crate::language::sentence_bit(*i) != 0)
+                .map(|(_, span)| analysis.normalized[span.normalized.clone()].to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let facets = self.matcher.facets();
+        Explanation {
+            safety,
+            focus,
+            aspects: facets.aspect_names(reading.aspects),
+            subjects: facets.subject_names(&reading),
+            analysis,
+            ranked,
+        }
     }
 
     /// The reply to one message. Front ends validate or cut the message first (`question`).
     pub fn ask(&self, message: &str) -> Reply<'_> {
         let analysis = self.analyzer.analyze(message);
-        let flags = self.safety.check(&analysis);
-        tracing::debug!(?flags, terms = ?analysis.terms, "analysed message");
-        self.compose(&analysis, flags)
+        let verdict = self.safety.check(message, &analysis);
+        tracing::debug!(?verdict, terms = ?analysis.terms, "analysed message");
+        self.compose(&analysis, verdict)
     }
 
     /// The reply showing one entry, as when a user picks a topic or a button.
@@ -85,14 +112,26 @@ impl Bot {
         Some(Reply::new(&self.kb, ReplyKind::Answer, Some(entry), 1.0))
     }
 
-    fn compose(&self, analysis: &Analysis, flags: Flags) -> Reply<'_> {
+    fn compose(&self, analysis: &Analysis, verdict: Verdict) -> Reply<'_> {
         let kb = &self.kb;
+        let flags = verdict.flags;
+        let texts = crate::safety::texts(kb, verdict.language);
         if flags.crisis {
+            // The crisis text alone, in the writer's language, with its own footer instead of
+            // the medical disclaimer, whatever else the message asked.
             let mut reply = Reply::new(kb, ReplyKind::Crisis, None, 0.0);
-            reply.alert = Some(&kb.safety.crisis.text);
+            reply.alert = Some(texts.crisis);
+            reply.disclaimer = texts.crisis_footer;
+            reply.language = texts.code;
             return reply;
         }
         if !flags.urgent && !flags.dosing {
+            // A question about the bot gets the bot's own answer, never a medical entry.
+            if let Some(about) = self.about.find(analysis) {
+                let mut reply = Reply::new(kb, ReplyKind::Smalltalk, None, 0.0);
+                reply.message = Some(&about.reply);
+                return reply;
+            }
             if let Some(talk) = self.smalltalk.find(analysis) {
                 let mut reply = Reply::new(kb, ReplyKind::Smalltalk, None, 0.0);
                 reply.message = Some(&talk.reply);
@@ -105,6 +144,7 @@ impl Bot {
         } else {
             self.scope.find(analysis)
         };
+        let in_scope = outside.is_none();
         let mut reply = match outside {
             Some(outside) => {
                 let mut reply = Reply::new(kb, ReplyKind::NoMatch, None, 0.0);
@@ -119,27 +159,45 @@ impl Bot {
             }
             None => self.matched(analysis, flags.urgent),
         };
+        // A remedy the sources never mention is named as such before the home-care answer.
+        if !flags.urgent && in_scope {
+            if let Some(remedy) = self.scope.unmentioned(analysis) {
+                if let Some(entry) = kb.entry(&remedy.answer) {
+                    let score = reply.score;
+                    reply = Reply::new(kb, ReplyKind::Answer, Some(entry), score);
+                    reply.message = Some(&remedy.note);
+                }
+            }
+        }
         if flags.urgent {
-            reply.alert = Some(&kb.safety.urgent.text);
+            reply.alert = Some(texts.urgent);
         }
         if flags.dosing {
-            reply.dosing = Some(&kb.safety.dosing.text);
+            reply.dosing = Some(texts.dosing);
         }
+        reply.language = texts.code;
+        reply.language_note = crate::safety::note_text(kb, verdict.note);
         reply
     }
 
-    /// The reply the matcher's decision calls for; with a red flag, only a confident answer
-    /// goes with the urgent advice, which otherwise stands on its own.
+    /// The reply the matcher's decision calls for. With a red flag, an entry goes with the
+    /// urgent advice only when the message clearly asks that entry's question; otherwise the
+    /// urgent advice stands alone ("a painful dark sore and I'm on dialysis" asks nothing, and
+    /// a list of body sites under it would be noise).
     fn matched(&self, analysis: &Analysis, urgent: bool) -> Reply<'_> {
         let kb = &self.kb;
-        match self.matcher.decide(analysis) {
+        let understanding = self.matcher.understand(analysis);
+        let clearly_asked = understanding.clearly_asks();
+        match understanding.decision {
+            Decision::Answer(best) if urgent && clearly_asked => {
+                Reply::new(kb, ReplyKind::Urgent, Some(self.entry(best)), best.score)
+            }
+            Decision::Answer(best) if urgent => Reply::new(kb, ReplyKind::Urgent, None, best.score),
             Decision::Answer(best) => {
-                let kind = if urgent {
-                    ReplyKind::Urgent
-                } else {
-                    ReplyKind::Answer
-                };
-                Reply::new(kb, kind, Some(self.entry(best)), best.score)
+                let mut reply =
+                    Reply::new(kb, ReplyKind::Answer, Some(self.entry(best)), best.score);
+                reply.also = understanding.also.iter().map(|&r| self.entry(r)).collect();
+                reply
             }
             Decision::Clarify(ranked) | Decision::NoMatch(ranked) if urgent => {
                 let score = ranked.first().map_or(0.0, |r| r.score);

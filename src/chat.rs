@@ -88,13 +88,18 @@ pub fn run(
 }
 
 /// The entries a reply offers, numbered the way `render::text` lists them: the choices of a
-/// clarify or no-match, or the related topics of an answer.
+/// clarify or no-match, or the other questions asked and the related topics of an answer.
 fn offered(reply: &Reply<'_>) -> Vec<String> {
     match reply.kind() {
         ReplyKind::Clarify | ReplyKind::NoMatch => {
             reply.candidates().iter().map(|e| e.id.clone()).collect()
         }
-        _ if reply.entry().is_some() => reply.related().iter().map(|e| e.id.clone()).collect(),
+        _ if reply.entry().is_some() => reply
+            .also()
+            .iter()
+            .chain(reply.related())
+            .map(|e| e.id.clone())
+            .collect(),
         _ => Vec::new(),
     }
 }

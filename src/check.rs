@@ -36,6 +36,36 @@ pub fn problems(kb: &KnowledgeBase) -> Vec<Problem> {
         let patterns = outside.patterns.iter().chain(&outside.unless);
         compiles("scope.toml", Some(&outside.id), patterns, &mut problems);
     }
+    for remedy in &kb.unmentioned {
+        compiles(
+            "scope.toml",
+            Some(&remedy.id),
+            &remedy.patterns,
+            &mut problems,
+        );
+    }
+    for about in &kb.about {
+        compiles(
+            "about.toml",
+            Some(&about.id),
+            &about.patterns,
+            &mut problems,
+        );
+    }
+    let facets = &kb.facets;
+    compiles("facets.toml", Some("asking"), &facets.asking, &mut problems);
+    compiles("facets.toml", Some("domain"), &facets.domain, &mut problems);
+    for aspect in &facets.aspect {
+        compiles("facets.toml", Some(&aspect.id), &aspect.cues, &mut problems);
+    }
+    for subject in &facets.subject {
+        compiles(
+            "facets.toml",
+            Some(&subject.id),
+            &subject.cues,
+            &mut problems,
+        );
+    }
     safety_patterns(kb, &mut problems);
     lexicon(kb, &mut problems);
     problems

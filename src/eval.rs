@@ -1,6 +1,8 @@
 //! Measuring the matcher on labelled messages (`calcibot eval FILE.jsonl`).
 //!
-//! Each line is `{"q": "...", "expect": "id|urgent|crisis|dosing|none", "also": [...]}`. A wrong
+//! Each line is `{"q": "...", "expect": "id|urgent|crisis|dosing|none", "also": [...]}`, with an
+//! optional `"lang": "fr"` naming the language it is written in (then the report gives the
+//! safety figures per language, and whether each safety reply came in that language). A wrong
 //! answer (a confident answer for the wrong entry) is counted apart from other misses: it is the
 //! failure that hurts a reader, where a clarify or a no-match only costs them a rephrase.
 
@@ -23,6 +25,9 @@ struct Line {
     expect: String,
     #[serde(default)]
     also: Vec<String>,
+    /// The language the message is written in (a code such as "en" or "pt").
+    #[serde(default)]
+    lang: Option<String>,
 }
 
 /// One labelled message.
@@ -33,6 +38,8 @@ pub struct Case {
     pub question: String,
     pub expect: String,
     pub also: Vec<String>,
+    /// The language the message is written in, when the file says.
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +87,7 @@ pub fn parse(text: &str, bot: &Bot) -> Result<Vec<Case>, EvalError> {
             question: parsed.q,
             expect: parsed.expect,
             also: parsed.also,
+            lang: parsed.lang,
         });
     }
     if cases.is_empty() {
@@ -99,6 +107,17 @@ pub struct Outcome {
     pub correct: bool,
     /// A confident answer for an entry the case did not ask about.
     pub wrong_answer: bool,
+    /// The language the reply was written in.
+    pub language: String,
+}
+
+impl Outcome {
+    /// An urgent or crisis reply to a message labelled neither: the alarm that makes readers
+    /// stop trusting alarms.
+    pub fn false_alarm(&self) -> bool {
+        !matches!(self.case.expect.as_str(), "urgent" | "crisis")
+            && matches!(self.kind, ReplyKind::Urgent | ReplyKind::Crisis)
+    }
 }
 
 /// Whether `reply` is right for a case labelled `expect` (and `also`), and whether it is a
@@ -135,10 +154,23 @@ pub fn run(bot: &Bot, cases: &[Case]) -> Report {
                 score: reply.score,
                 correct,
                 wrong_answer,
+                language: reply.language.to_string(),
             }
         })
         .collect();
     Report { outcomes }
+}
+
+/// One language's safety figures, each as (count, out of).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LanguageFigures {
+    pub urgent: (usize, usize),
+    pub crisis: (usize, usize),
+    pub dosing: (usize, usize),
+    /// Urgent or crisis replies to the language's other lines.
+    pub false_alarms: (usize, usize),
+    /// Safety lines (urgent, crisis, dosing) whose reply came in the writer's language.
+    pub in_language: (usize, usize),
 }
 
 #[derive(Debug, Clone)]
@@ -181,6 +213,50 @@ impl Report {
         self.per_label().get(label).copied().unwrap_or((0, 0))
     }
 
+    /// (false alarms, messages labelled neither urgent nor crisis).
+    pub fn false_alarms(&self) -> (usize, usize) {
+        let others = self
+            .outcomes
+            .iter()
+            .filter(|o| !matches!(o.case.expect.as_str(), "urgent" | "crisis"));
+        let (mut alarms, mut total) = (0, 0);
+        for o in others {
+            total += 1;
+            alarms += usize::from(o.false_alarm());
+        }
+        (alarms, total)
+    }
+
+    /// The safety figures for each language the file names, in code order.
+    pub fn per_language(&self) -> BTreeMap<&str, LanguageFigures> {
+        let mut out: BTreeMap<&str, LanguageFigures> = BTreeMap::new();
+        for o in &self.outcomes {
+            let Some(lang) = o.case.lang.as_deref() else {
+                continue;
+            };
+            let figures = out.entry(lang).or_default();
+            let slot = match o.case.expect.as_str() {
+                "urgent" => Some(&mut figures.urgent),
+                "crisis" => Some(&mut figures.crisis),
+                "dosing" => Some(&mut figures.dosing),
+                _ => None,
+            };
+            match slot {
+                Some(slot) => {
+                    slot.1 += 1;
+                    slot.0 += usize::from(o.correct);
+                    figures.in_language.1 += 1;
+                    figures.in_language.0 += usize::from(o.language == lang);
+                }
+                None => {
+                    figures.false_alarms.1 += 1;
+                    figures.false_alarms.0 += usize::from(o.false_alarm());
+                }
+            }
+        }
+        out
+    }
+
     pub fn misses(&self) -> impl Iterator<Item = &Outcome> {
         self.outcomes.iter().filter(|o| !o.correct)
     }
@@ -200,11 +276,44 @@ impl Report {
                     (None, kind) => kind.as_str().to_string(),
                 };
                 let dosing = if o.dosing { " +dosing" } else { "" };
-                let mark = if o.wrong_answer { "WRONG " } else { "" };
+                let mark = if o.wrong_answer {
+                    "WRONG "
+                } else if o.false_alarm() {
+                    "FALSE ALARM "
+                } else {
+                    ""
+                };
                 writeln!(
                     out,
                     "  {mark}line {}: expected {}, got {got}{dosing} (score {:.2}): {}",
                     o.case.line, o.case.expect, o.score, o.case.question
+                )
+                .ok();
+            }
+        }
+        let wrong_language: Vec<&Outcome> = self
+            .outcomes
+            .iter()
+            .filter(|o| {
+                matches!(o.case.expect.as_str(), "urgent" | "crisis" | "dosing")
+                    && o.case.lang.as_deref().is_some_and(|l| l != o.language)
+            })
+            .collect();
+        if !wrong_language.is_empty() {
+            writeln!(
+                out,
+                "\nsafety replies not in the writer's language ({}):",
+                wrong_language.len()
+            )
+            .ok();
+            for o in wrong_language {
+                writeln!(
+                    out,
+                    "  line {}: {} written, {} replied: {}",
+                    o.case.line,
+                    o.case.lang.as_deref().unwrap_or("?"),
+                    o.language,
+                    o.case.question
                 )
                 .ok();
             }
@@ -214,6 +323,31 @@ impl Report {
         writeln!(out).ok();
         writeln!(out, "urgent caught: {urgent}/{urgent_total}").ok();
         writeln!(out, "crisis caught: {crisis}/{crisis_total}").ok();
+        let (dosing, dosing_total) = self.label("dosing");
+        writeln!(out, "dosing flagged: {dosing}/{dosing_total}").ok();
+        let (alarms, others) = self.false_alarms();
+        writeln!(out, "false alarms: {alarms}/{others}").ok();
+        let languages = self.per_language();
+        if !languages.is_empty() {
+            writeln!(
+                out,
+                "per language (urgent, crisis, dosing, false alarms, safety replies in the language):"
+            )
+            .ok();
+            for (lang, f) in languages {
+                let pair = |(n, m): (usize, usize)| format!("{n}/{m}");
+                writeln!(
+                    out,
+                    "  {lang:<4} urgent {:<6} crisis {:<6} dosing {:<6} false alarms {:<6} in language {}",
+                    pair(f.urgent),
+                    pair(f.crisis),
+                    pair(f.dosing),
+                    pair(f.false_alarms),
+                    pair(f.in_language)
+                )
+                .ok();
+            }
+        }
         writeln!(
             out,
             "wrong answers: {}/{} ({:.1}%)",
@@ -256,11 +390,34 @@ impl Report {
                     "dosing": o.dosing,
                     "score": o.score,
                     "wrong_answer": o.wrong_answer,
+                    "false_alarm": o.false_alarm(),
+                    "lang": o.case.lang,
+                    "reply_lang": o.language,
                 })
             })
             .collect();
+        let languages: serde_json::Map<String, serde_json::Value> = self
+            .per_language()
+            .into_iter()
+            .map(|(lang, f)| {
+                let pair = |(n, m): (usize, usize)| json!({"count": n, "total": m});
+                (
+                    lang.to_string(),
+                    json!({
+                        "urgent": pair(f.urgent),
+                        "crisis": pair(f.crisis),
+                        "dosing": pair(f.dosing),
+                        "false_alarms": pair(f.false_alarms),
+                        "in_language": pair(f.in_language),
+                    }),
+                )
+            })
+            .collect();
+        let (alarms, others) = self.false_alarms();
         json!({
             "total": self.total(),
+            "false_alarms": {"count": alarms, "total": others},
+            "languages": languages,
             "correct": self.correct(),
             "accuracy": self.accuracy(),
             "wrong_answers": self.wrong_answers(),

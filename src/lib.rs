@@ -8,6 +8,7 @@
 //! formatter), `search` (topics by name), `explain` (how a message was read, for curators),
 //! `render` (text and JSON), `chat`, `export`, `eval`, and `discord`.
 
+pub mod about;
 pub mod bot;
 pub mod chat;
 pub mod check;

@@ -136,6 +136,13 @@ pub fn styled(reply: &Reply<'_>, style: &Style) -> String {
         );
         out.push('\n');
     }
+    if let Some(note) = reply
+        .language_note()
+        .filter(|_| reply.kind() != ReplyKind::Crisis)
+    {
+        let note = format!("[LANGUAGE] {}", plain(note));
+        style.paragraph(&mut out, &note, Tone::Normal);
+    }
     if let Some(dosing) = reply.dosing() {
         let notice = format!("[ABOUT YOUR MEDICINE] {}", plain(dosing));
         style.paragraph(&mut out, &notice, Tone::Normal);
@@ -179,11 +186,21 @@ pub fn styled(reply: &Reply<'_>, style: &Style) -> String {
         }
         let reviewed = format!("Last reviewed: {} ({})", entry.reviewed, entry.reviewer);
         style.line(&mut out, &reviewed, "", "", Tone::Quiet);
+        // Numbered on from one list to the next, as the terminal opens them by number.
+        if !reply.also().is_empty() {
+            out.push('\n');
+            style.line(&mut out, "You also asked about:", "", "", Tone::Normal);
+            for (i, also) in reply.also().iter().enumerate() {
+                let item = format!("{}. {} [{}]", i + 1, also.title, also.id);
+                style.line(&mut out, &item, "  ", "     ", Tone::Normal);
+            }
+        }
         if !reply.related().is_empty() {
             out.push('\n');
             style.line(&mut out, "Related topics:", "", "", Tone::Normal);
             for (i, related) in reply.related().iter().enumerate() {
-                let item = format!("{}. {} [{}]", i + 1, related.title, related.id);
+                let n = reply.also().len() + i + 1;
+                let item = format!("{}. {} [{}]", n, related.title, related.id);
                 style.line(&mut out, &item, "  ", "     ", Tone::Normal);
             }
         }
@@ -211,7 +228,8 @@ pub fn words(text: &str, style: &Style) -> String {
 }
 
 /// The reply as the CLI's JSON object:
-/// `{"kind", "entry", "candidates", "score", "flags", "text"}`.
+/// `{"kind", "entry", "candidates", "score", "flags", "also", "lang", "text"}`; `lang` is the
+/// language of the bot's own words (safety texts and the language note).
 pub fn json(reply: &Reply<'_>) -> serde_json::Value {
     json!({
         "kind": reply.kind().as_str(),
@@ -219,6 +237,8 @@ pub fn json(reply: &Reply<'_>) -> serde_json::Value {
         "candidates": reply.candidates().iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
         "score": (f64::from(reply.score()) * 1000.0).round() / 1000.0,
         "flags": reply.flags(),
+        "also": reply.also().iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+        "lang": reply.language(),
         "text": text(reply),
     })
 }

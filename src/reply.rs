@@ -77,9 +77,18 @@ pub struct Reply<'a> {
     pub(crate) sources: Vec<Citation<'a>>,
     /// Entries related to `entry`.
     pub(crate) related: Vec<&'a Entry>,
+    /// The other questions the message asked, each answered by its own entry: offered after
+    /// the answer ("You also asked about ...").
+    pub(crate) also: Vec<&'a Entry>,
     /// The shared "get help now" line, when `entry` talks about infection or tissue death.
     pub(crate) help_now: Option<&'a str>,
     pub(crate) disclaimer: &'a str,
+    /// The language the bot's own words are in (a code such as "en" or "fr"): safety texts
+    /// and the language note follow the writer's language; answers are in English.
+    pub(crate) language: &'a str,
+    /// For a message in another language: a short note, in that language where the bot has
+    /// one, that it answers in English.
+    pub(crate) language_note: Option<&'a str>,
 }
 
 impl<'a> Reply<'a> {
@@ -116,10 +125,13 @@ impl<'a> Reply<'a> {
             message: None,
             sources,
             related,
+            also: Vec::new(),
             help_now: entry
                 .filter(|e| e.help_now)
                 .map(|_| kb.safety.help_now.trim()),
             disclaimer: &kb.safety.disclaimer,
+            language: "en",
+            language_note: None,
         }
     }
 
@@ -172,12 +184,27 @@ impl<'a> Reply<'a> {
         &self.related
     }
 
+    /// The other questions the message asked, each answered by its own entry.
+    pub fn also(&self) -> &[&'a Entry] {
+        &self.also
+    }
+
     /// The shared "get help now" line, when `entry` talks about infection or tissue death.
     pub fn help_now(&self) -> Option<&'a str> {
         self.help_now
     }
 
     /// The seek-care disclaimer every reply carries.
+    /// The language of the bot's own words: safety texts and the language note ("en", "fr").
+    pub fn language(&self) -> &'a str {
+        self.language
+    }
+
+    /// The note that calcibot answers in English, for a message in another language.
+    pub fn language_note(&self) -> Option<&'a str> {
+        self.language_note
+    }
+
     pub fn disclaimer(&self) -> &'a str {
         self.disclaimer
     }

@@ -6,7 +6,7 @@
 use super::ids::ComponentId;
 use super::message::{
     fit, fit_total, limits, lines_within, Button, Card, Field, Rendered, Row, ANSWER_COLOUR,
-    DOSING_COLOUR, URGENT_COLOUR,
+    DOSING_COLOUR, INFO_COLOUR, URGENT_COLOUR,
 };
 use crate::knowledge::{Entry, KnowledgeBase};
 use crate::reply::{Reply, ReplyKind};
@@ -34,6 +34,14 @@ pub fn reply(reply: &Reply<'_>, kb: &KnowledgeBase) -> Rendered {
     }
     // Crisis advice stands alone: nothing medical, no buttons, only the disclaimer.
     if !crisis {
+        // Written in another language: say first, in it, that the answers are in English.
+        if let Some(note) = reply.language_note() {
+            cards.push(Card {
+                description: Some(fit(note, limits::DESCRIPTION).into_owned()),
+                colour: INFO_COLOUR,
+                ..Card::default()
+            });
+        }
         if let Some(dosing) = reply.dosing() {
             // The notice opens with its own bold heading, so the card needs no title.
             cards.push(Card {
@@ -47,6 +55,9 @@ pub fn reply(reply: &Reply<'_>, kb: &KnowledgeBase) -> Rendered {
         }
         if let Some(entry) = reply.entry() {
             cards.push(entry_card(entry, reply));
+        }
+        if !reply.also().is_empty() {
+            cards.push(also_card(reply));
         }
     }
     // The disclaimer goes in the last card's footer. Discord refuses an empty footer, so a
@@ -67,6 +78,10 @@ pub fn reply(reply: &Reply<'_>, kb: &KnowledgeBase) -> Rendered {
         let primary = reply.kind() == ReplyKind::Clarify;
         for entry in reply.candidates() {
             push_button(&mut buttons, entry, primary);
+        }
+        // The other questions the message asked come first, highlighted: they were asked.
+        for entry in reply.also() {
+            push_button(&mut buttons, entry, true);
         }
         for entry in reply.related().iter().take(MAX_RELATED) {
             push_button(&mut buttons, entry, false);
@@ -92,6 +107,17 @@ fn message_card(reply: &Reply<'_>, message: &str, kb: &KnowledgeBase) -> Card {
         text.push_str("\n\n");
         text.push_str(kb.interface.browse.trim());
     }
+    Card::info(None, &text)
+}
+
+/// "You also asked about ...": the other questions of the message, each with its button.
+fn also_card(reply: &Reply<'_>) -> Card {
+    let mut text = String::from("You also asked about:");
+    for entry in reply.also() {
+        text.push_str("\n• ");
+        text.push_str(entry.title.trim());
+    }
+    text.push_str("\nPress its button below to read the answer.");
     Card::info(None, &text)
 }
 
@@ -186,6 +212,30 @@ mod tests {
             .unwrap_or_else(|| {
                 panic!("none of {questions:?} gets a {kind:?} now; add one that does")
             })
+    }
+
+    #[test]
+    fn the_other_questions_asked_come_as_highlighted_buttons() {
+        let bot = builtin();
+        let kb = bot.knowledge();
+        let asked = bot.ask(
+            "what scan is best for seeing how deep the calcium goes? and will they still need to biopsie it after",
+        );
+        assert_eq!(asked.also().len(), 1, "two questions asked");
+        let rendered = reply(&asked, kb);
+        assert!(rendered.problems().is_empty());
+        let Row::Buttons(buttons) = &rendered.rows[0] else {
+            panic!("buttons expected");
+        };
+        assert_eq!(
+            Some(&buttons[0].id),
+            ComponentId::show(&asked.also()[0].id).as_ref()
+        );
+        assert!(buttons[0].primary);
+        assert!(rendered.cards.iter().any(|c| c
+            .description
+            .as_deref()
+            .is_some_and(|d| d.starts_with("You also asked about:"))));
     }
 
     #[test]

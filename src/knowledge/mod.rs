@@ -4,6 +4,7 @@
 //! small talk. It is data, reviewed like code, and it is validated as a whole before the bot
 //! answers anything, so a broken base stops start-up instead of producing a wrong reply later.
 
+pub mod languages;
 mod model;
 mod validate;
 
@@ -12,8 +13,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use model::{
-    fill, Entry, Interface, Lexicon, Outside, SafetyConfig, SafetyRule, Smalltalk, Source,
-    SourceRef, Theme, Topics,
+    fill, Aspect, Entry, Facets, Interface, Lexicon, Outside, SafetyConfig, SafetyRule, Smalltalk,
+    Source, SourceRef, Subject, Theme, Topics, Unmentioned,
 };
 
 mod builtin {
@@ -86,7 +87,16 @@ pub struct KnowledgeBase {
     pub smalltalk: Vec<Smalltalk>,
     /// Kinds of questions the sources do not cover.
     pub outside: Vec<Outside>,
+    /// Remedies the sources never mention.
+    pub unmentioned: Vec<Unmentioned>,
+    /// Questions about the bot itself (`about.toml`): what it stores, where its answers come
+    /// from, whether it is a doctor. Answered from here, never from a medical entry.
+    pub about: Vec<Smalltalk>,
+    /// What a message asks and what it is about (`facets.toml`).
+    pub facets: Facets,
     pub topics: Topics,
+    /// The languages the safety layer reads (`languages/*.toml`), English first.
+    pub languages: Vec<languages::Language>,
     /// The bot's own words around the answers.
     pub interface: Interface,
     /// Where it was loaded from: a directory, or [`BUILTIN_NAME`].
@@ -158,7 +168,11 @@ impl KnowledgeBase {
             lexicon: p.lexicon,
             smalltalk: p.smalltalk,
             outside: p.outside,
+            unmentioned: p.unmentioned,
+            about: p.about,
+            facets: p.facets,
             topics: p.topics,
+            languages: p.languages,
             interface: p.interface,
             origin,
         });

@@ -99,6 +99,24 @@ pub struct SafetyConfig {
     /// Named alternations that patterns use as `{name}` (e.g. every word for a medicine).
     #[serde(default)]
     pub sets: std::collections::BTreeMap<String, String>,
+    /// Ends a crisis reply instead of the medical disclaimer: a crisis reply carries nothing
+    /// medical, and "this is not medical advice" reads coldly under it.
+    pub crisis_footer: String,
+    /// Told to a writer in a language the bot has no note for: it answers in English.
+    pub language_note: String,
+    /// The concepts red flags are made of; each language says which words stand for them.
+    #[serde(default)]
+    pub concepts: std::collections::BTreeMap<String, super::languages::Concept>,
+    /// Red flags as combinations of concepts within one sentence.
+    #[serde(default)]
+    pub rules: Vec<super::languages::ConceptRule>,
+    /// How many words after a negation ("no", "without") it still negates (NegEx uses 5).
+    #[serde(default = "negation_window")]
+    pub negation_window: usize,
+}
+
+fn negation_window() -> usize {
+    5
 }
 
 /// One kind of red flag: the message to show and the patterns that raise it.
@@ -171,6 +189,66 @@ pub struct Topics {
 pub struct Theme {
     pub id: String,
     pub name: String,
+}
+
+/// How the matcher reads what a message asks and what it is about (`knowledge/facets.toml`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facets {
+    /// Patterns that make a sentence ask, besides a question mark.
+    #[serde(default)]
+    pub asking: Vec<String>,
+    /// Patterns that show a message is about the condition; facets count only then (or when
+    /// the message names a subject).
+    #[serde(default)]
+    pub domain: Vec<String>,
+    #[serde(default)]
+    pub aspect: Vec<Aspect>,
+    #[serde(default)]
+    pub subject: Vec<Subject>,
+    /// Entry id -> the facets it answers: "ASPECT" or "ASPECT SUBJECT" ("*" for any aspect).
+    #[serde(default)]
+    pub entries: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// What a question can ask: treatment, cause, outlook...
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aspect {
+    pub id: String,
+    /// The entry answering this aspect for no subject in particular, if there is one ("is it
+    /// a good idea to...?" has none: only the subject's entry can say).
+    #[serde(default)]
+    pub general: Option<String>,
+    /// Patterns read in the asking sentences.
+    pub cues: Vec<String>,
+}
+
+/// What a message can be about: scleroderma, dialysis, a baby, a drug...
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Subject {
+    pub id: String,
+    /// How much naming it counts (1 unless given): a background condition (kidney disease,
+    /// an autoimmune disease) counts a little less than a specific one (calciphylaxis).
+    #[serde(default)]
+    pub weight: Option<f32>,
+    /// Patterns read in every sentence.
+    pub cues: Vec<String>,
+}
+
+/// A remedy the sources never mention (`[[unmentioned]]` in `knowledge/scope.toml`): the reply
+/// says so before the entry that does cover home care, rather than let the remedy's name
+/// pull in a neighbouring entry or pass unremarked.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unmentioned {
+    pub id: String,
+    pub patterns: Vec<String>,
+    /// Shown before the answer: "My sources don't mention castor oil..."
+    pub note: String,
+    /// The entry answered after the note.
+    pub answer: String,
 }
 
 /// The bot's own words around the answers (`knowledge/interface.toml`): the chat greeting, the

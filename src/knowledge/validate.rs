@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use serde::Deserialize;
 
 use super::{
-    Entry, Interface, KnowledgeBase, Lexicon, Outside, Problem, SafetyConfig, Smalltalk, Source,
-    Topics,
+    Entry, Facets, Interface, KnowledgeBase, Lexicon, Outside, Problem, SafetyConfig, Smalltalk,
+    Source, Topics, Unmentioned,
 };
 
 /// Discord shows at most 4,096 characters in an embed's description; the design asks for
@@ -35,8 +35,19 @@ pub(super) struct Parts {
     pub lexicon: Lexicon,
     pub smalltalk: Vec<Smalltalk>,
     pub outside: Vec<Outside>,
+    pub unmentioned: Vec<Unmentioned>,
+    pub about: Vec<Smalltalk>,
+    pub facets: Facets,
     pub topics: Topics,
+    pub languages: Vec<super::languages::Language>,
     pub interface: Interface,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct AboutFile {
+    #[serde(default)]
+    about: Vec<Smalltalk>,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +69,8 @@ struct SourcesFile {
 struct ScopeFile {
     #[serde(default)]
     outside: Vec<Outside>,
+    #[serde(default)]
+    unmentioned: Vec<Unmentioned>,
 }
 
 #[derive(Deserialize)]
@@ -124,6 +137,17 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
     let topics: Option<Topics> = toml_of("topics.toml", topics, &mut problems);
     let scope: Option<ScopeFile> = toml_of("scope.toml", scope, &mut problems);
     let interface: Option<Interface> = toml_of("interface.toml", interface, &mut problems);
+    // Optional: a base without them matches on phrasings alone and has no "about the bot" set.
+    let optional = |name: &str| {
+        files
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, t)| t.as_str())
+    };
+    let about: AboutFile =
+        toml_of("about.toml", optional("about.toml"), &mut problems).unwrap_or_default();
+    let facets: Facets =
+        toml_of("facets.toml", optional("facets.toml"), &mut problems).unwrap_or_default();
 
     let mut entries = Vec::new();
     let mut entry_files = 0;
@@ -146,6 +170,29 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
             }
         }
     }
+    let mut languages = Vec::new();
+    for (name, text) in files {
+        let Some(code) = name
+            .strip_prefix("languages/")
+            .and_then(|n| n.strip_suffix(".toml"))
+        else {
+            continue;
+        };
+        if let Some(language) =
+            toml_of::<super::languages::Language>(name, Some(text), &mut problems)
+        {
+            if language.code != code {
+                problems.push(problem(
+                    name,
+                    Some(&language.code),
+                    format!("code '{}' differs from the file name", language.code),
+                ));
+            }
+            languages.push(language);
+        }
+    }
+    // English first: it is the bot's own language and the fallback for every other.
+    languages.sort_by_key(|l| (l.code != "en", l.code.clone()));
     if entry_files == 0 {
         problems.push(problem(
             "entries/",
@@ -172,7 +219,11 @@ pub(super) fn parse(files: &[(String, String)]) -> (Option<Parts>, Vec<Problem>)
             lexicon,
             smalltalk: smalltalk.smalltalk,
             outside: scope.outside,
+            unmentioned: scope.unmentioned,
+            about: about.about,
+            facets,
             topics,
+            languages,
             interface,
         }),
         _ => None,
@@ -186,7 +237,11 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
     check_sources(kb, &mut problems);
     check_entries(kb, &mut problems);
     check_safety(kb, &mut problems);
+    super::languages::check(kb, &mut problems);
     check_smalltalk(kb, &mut problems);
+    check_about(kb, &mut problems);
+    check_unmentioned(kb, &mut problems);
+    check_facets(kb, &mut problems);
     check_scope(kb, &mut problems);
     check_topics(kb, &mut problems);
     check_interface(&kb.interface, &mut problems);
@@ -345,6 +400,8 @@ fn check_safety(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         ("urgent.text", &safety.urgent.text),
         ("crisis.text", &safety.crisis.text),
         ("dosing.text", &safety.dosing.text),
+        ("crisis_footer", &safety.crisis_footer),
+        ("language_note", &safety.language_note),
     ] {
         if text.trim().is_empty() {
             problems.push(problem("safety.toml", Some(name), "is empty"));
@@ -355,8 +412,13 @@ fn check_safety(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         ("crisis", &safety.crisis),
         ("dosing", &safety.dosing),
     ] {
-        if rule.patterns.is_empty() {
-            problems.push(problem("safety.toml", Some(name), "has no patterns"));
+        let by_concepts = safety.rules.iter().any(|r| r.flag.as_str() == name);
+        if rule.patterns.is_empty() && !by_concepts {
+            problems.push(problem(
+                "safety.toml",
+                Some(name),
+                "has neither patterns nor [[rules]]",
+            ));
         }
     }
 }
@@ -369,6 +431,81 @@ fn check_smalltalk(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 Some(&talk.id),
                 "has an empty reply",
             ));
+        }
+    }
+}
+
+fn check_about(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    let mut seen = HashSet::new();
+    for about in &kb.about {
+        let item = Some(about.id.as_str());
+        if !seen.insert(about.id.as_str()) {
+            problems.push(problem("about.toml", item, "duplicate id"));
+        }
+        if about.reply.trim().is_empty() {
+            problems.push(problem("about.toml", item, "has an empty reply"));
+        }
+    }
+}
+
+fn check_facets(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    const FILE: &str = "facets.toml";
+    let facets = &kb.facets;
+    let mut aspects = HashSet::new();
+    for aspect in &facets.aspect {
+        let item = Some(aspect.id.as_str());
+        if !aspects.insert(aspect.id.as_str()) || aspect.id == "*" {
+            problems.push(problem(FILE, item, "duplicate or reserved aspect id"));
+        }
+        if let Some(general) = aspect.general.as_deref().filter(|g| kb.entry(g).is_none()) {
+            problems.push(problem(
+                FILE,
+                item,
+                format!("names '{general}' as its general entry, which is not an entry"),
+            ));
+        }
+    }
+    let mut subjects = HashSet::new();
+    for subject in &facets.subject {
+        let item = Some(subject.id.as_str());
+        if !subjects.insert(subject.id.as_str()) {
+            problems.push(problem(FILE, item, "duplicate subject id"));
+        }
+    }
+    for (id, list) in &facets.entries {
+        let item = Some(id.as_str());
+        if kb.entry(id).is_none() {
+            problems.push(problem(FILE, item, "is not an entry"));
+        }
+        for facet in list {
+            let mut words = facet.split_whitespace();
+            let aspect = words.next().unwrap_or("");
+            let subject = words.next();
+            if aspect != "*" && !aspects.contains(aspect) {
+                problems.push(problem(
+                    FILE,
+                    item,
+                    format!("'{facet}': no aspect '{aspect}'"),
+                ));
+            }
+            match subject {
+                Some(s) if !subjects.contains(s) => {
+                    problems.push(problem(FILE, item, format!("'{facet}': no subject '{s}'")));
+                }
+                None if aspect == "*" => problems.push(problem(
+                    FILE,
+                    item,
+                    format!("'{facet}': any aspect needs a subject"),
+                )),
+                _ => {}
+            }
+            if words.next().is_some() {
+                problems.push(problem(
+                    FILE,
+                    item,
+                    format!("'{facet}' should be \"ASPECT\" or \"ASPECT SUBJECT\""),
+                ));
+            }
         }
     }
 }
@@ -394,6 +531,22 @@ fn check_scope(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                     format!("suggests '{id}', which is not an entry"),
                 ));
             }
+        }
+    }
+}
+
+fn check_unmentioned(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    for remedy in &kb.unmentioned {
+        let item = Some(remedy.id.as_str());
+        if remedy.note.trim().is_empty() {
+            problems.push(problem("scope.toml", item, "has an empty note"));
+        }
+        if kb.entry(&remedy.answer).is_none() {
+            problems.push(problem(
+                "scope.toml",
+                item,
+                format!("answers '{}', which is not an entry", remedy.answer),
+            ));
         }
     }
 }

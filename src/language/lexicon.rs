@@ -4,7 +4,7 @@
 //! Keys may be phrases ("blood thinner"); the longest phrase at each position wins, so
 //! "calcium channel blocker" is not read as "calcium" followed by something else.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::knowledge::Lexicon;
 

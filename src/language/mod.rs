@@ -2,13 +2,15 @@
 //! correction, the lexicon and stemming, done once per message and shared by the safety layer
 //! and the matcher so that both read the same thing.
 
+pub mod detect;
 pub mod lexicon;
 pub mod normalize;
 pub mod sentences;
 pub mod spelling;
 pub mod stem;
+pub mod wordlist;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::knowledge::KnowledgeBase;
 
@@ -31,6 +33,27 @@ pub struct Analysis {
     pub rewritten: String,
     /// Stems of the meaningful words, without stopwords or repeats, in message order.
     pub terms: Vec<String>,
+    /// The message's sentences and clauses, in order, with where each lies in the forms above.
+    pub sentences: Vec<Span>,
+    /// For each term, the sentences it occurs in, as a bit set: bit `i` for sentence `i`
+    /// (sentences past the 64th share the last bit). The matcher reads the asking sentences
+    /// apart from the story around them by masking terms, without analysing anything twice.
+    pub term_sentences: Vec<u64>,
+}
+
+/// Where one sentence (or clause) of a message lies in each form of the analysis.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Span {
+    pub normalized: std::ops::Range<usize>,
+    pub spelled: std::ops::Range<usize>,
+    pub rewritten: std::ops::Range<usize>,
+    /// It ended with a question mark.
+    pub question_mark: bool,
+}
+
+/// The bit of sentence `i` in a sentence set.
+pub fn sentence_bit(i: usize) -> u64 {
+    1u64 << i.min(63)
 }
 
 impl Analysis {
@@ -43,6 +66,22 @@ impl Analysis {
     /// As typed and spell-corrected only.
     pub fn typed_texts(&self) -> std::vec::IntoIter<&str> {
         distinct(&[&self.normalized, &self.spelled])
+    }
+
+    /// The forms of one sentence, like `texts`.
+    pub fn sentence_texts(&self, span: &Span) -> std::vec::IntoIter<&str> {
+        let forms = [
+            &self.normalized[span.normalized.clone()],
+            &self.spelled[span.spelled.clone()],
+            &self.rewritten[span.rewritten.clone()],
+        ];
+        let mut out: Vec<&str> = Vec::with_capacity(3);
+        for form in forms {
+            if !out.contains(&form) {
+                out.push(form);
+            }
+        }
+        out.into_iter()
     }
 }
 
@@ -93,29 +132,49 @@ impl Analyzer {
         }
     }
 
-    /// Analyses one message.
+    /// Analyses one message, sentence by sentence: the lexicon does not join words across a
+    /// sentence's end, and the matcher can tell the asking sentences from the story.
     pub fn analyze(&self, message: &str) -> Analysis {
-        let normalized = normalize::normalize(message);
-        let raw: Vec<String> = normalized
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect();
-        let spelled_words: Vec<String> = raw
-            .iter()
-            .map(|w| match self.spelling.correct(w) {
-                Some(fixed) => fixed.to_string(),
-                None => w.clone(),
-            })
-            .collect();
-        let words = self.rewrites.apply(&spelled_words);
-        Analysis {
-            spelled: spelled_words.join(" "),
-            normalized,
-            rewritten: words.join(" "),
-            terms: self.terms_from(&words),
-            words,
+        let mut analysis = Analysis::default();
+        let mut words: Vec<String> = Vec::new();
+        for (i, sentence) in sentences::clauses(message).into_iter().enumerate() {
+            let normalized = normalize::normalize(sentence.text);
+            if normalized.is_empty() {
+                continue;
+            }
+            let spelled: Vec<String> = normalized
+                .split(' ')
+                .map(|w| match self.spelling.correct(w) {
+                    Some(fixed) => fixed.to_string(),
+                    None => w.to_string(),
+                })
+                .collect();
+            let rewritten = self.rewrites.apply(&spelled);
+            let a = &mut analysis;
+            let span = Span {
+                normalized: append(&mut a.normalized, &normalized),
+                spelled: append(&mut a.spelled, &spelled.join(" ")),
+                rewritten: append(&mut a.rewritten, &rewritten.join(" ")),
+                question_mark: sentence.question_mark,
+            };
+            let bit = sentence_bit(i);
+            for word in &rewritten {
+                let Some(term) = self.term(word) else {
+                    continue;
+                };
+                match a.terms.iter().position(|t| *t == term) {
+                    Some(t) => a.term_sentences[t] |= bit,
+                    None => {
+                        a.terms.push(term);
+                        a.term_sentences.push(bit);
+                    }
+                }
+            }
+            a.sentences.push(span);
+            words.extend(rewritten);
         }
+        analysis.words = words;
+        analysis
     }
 
     /// The terms of a knowledge-base text (a phrasing or keyword): no spelling correction, since
@@ -128,19 +187,35 @@ impl Analyzer {
     fn terms_from(&self, words: &[String]) -> Vec<String> {
         let mut terms: Vec<String> = Vec::with_capacity(words.len());
         for word in words {
-            if self.stopwords.contains(word) {
-                continue;
-            }
-            // Any number is a reading or an age: one term, so "10.8" meets "10.5".
-            let term = if word.bytes().all(|b| b.is_ascii_digit()) {
-                NUMBER_TERM.to_string()
-            } else {
-                stem::stem(word)
-            };
-            if !terms.contains(&term) {
-                terms.push(term);
+            if let Some(term) = self.term(word) {
+                if !terms.contains(&term) {
+                    terms.push(term);
+                }
             }
         }
         terms
     }
+
+    /// The term a word counts as, or `None` for a stopword.
+    fn term(&self, word: &str) -> Option<String> {
+        if self.stopwords.contains(word) {
+            return None;
+        }
+        // Any number is a reading or an age: one term, so "10.8" meets "10.5".
+        Some(if word.bytes().all(|b| b.is_ascii_digit()) {
+            NUMBER_TERM.to_string()
+        } else {
+            stem::stem(word)
+        })
+    }
+}
+
+/// Appends `piece` to `text`, a space between, and returns where it lies.
+fn append(text: &mut String, piece: &str) -> std::ops::Range<usize> {
+    if !text.is_empty() {
+        text.push(' ');
+    }
+    let start = text.len();
+    text.push_str(piece);
+    start..text.len()
 }

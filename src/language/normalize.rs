@@ -16,6 +16,20 @@ fn is_apostrophe(c: char) -> bool {
     )
 }
 
+/// Letters that NFKD does not split into a base letter and an accent, written as people type
+/// them without the accent ("gorączka" with "l" for "ł", "Strasse" for "Straße").
+fn fold(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ł' | 'Ł' => "l",
+        'ß' | 'ẞ' => "ss",
+        'đ' | 'Đ' => "d",
+        'ø' | 'Ø' => "o",
+        'æ' | 'Æ' => "ae",
+        'œ' | 'Œ' => "oe",
+        _ => return None,
+    })
+}
+
 /// The normalised form of `text` (see the module docs).
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -29,12 +43,36 @@ pub fn normalize(text: &str) -> String {
                 out.push(' ');
             }
             pending_space = false;
-            out.extend(c.to_lowercase());
+            match fold(c) {
+                Some(folded) => out.push_str(folded),
+                None => out.extend(c.to_lowercase()),
+            }
         } else {
             pending_space = true;
         }
     }
     out
+}
+
+/// How many words `normalize(text)` has, without building it: the safety layer cuts a message
+/// into sentences before normalising and needs to know where each sentence's words begin.
+pub fn count_words(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.nfkd() {
+        if is_combining_mark(c) || is_apostrophe(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if !in_word {
+                count += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    count
 }
 
 /// The words of `text` in normalised form.
@@ -58,7 +96,22 @@ mod tests {
         assert_eq!(normalize("hello? 👋"), "hello");
         assert_eq!(normalize("10.8 mg/dL"), "10 8 mg dl");
         assert_eq!(normalize(""), "");
+        assert_eq!(normalize("Gorączka, Straße"), "goraczka strasse");
         assert_eq!(normalize("!!!"), "");
+    }
+
+    #[test]
+    fn counts_the_words_normalize_makes() {
+        for text in [
+            "Don’t squeeze—please",
+            "10.8 mg/dL",
+            "",
+            "!!!",
+            "Calcinósis CUTIS?!",
+            "ｃａｌｃｉｕｍ x",
+        ] {
+            assert_eq!(count_words(text), words(text).len(), "{text:?}");
+        }
     }
 
     #[test]

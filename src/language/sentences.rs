@@ -53,6 +53,74 @@ pub fn split(message: &str) -> Vec<Sentence<'_>> {
     out
 }
 
+/// The clauses of `message`: its sentences, each cut again where a second question starts
+/// inside it ("is it my kidneys, and how would that put calcium in my skin"), so a message asking
+/// two things can be read as two questions. Only the last clause keeps its sentence's question
+/// mark.
+pub fn clauses(message: &str) -> Vec<Sentence<'_>> {
+    let mut out = Vec::new();
+    for sentence in split(message) {
+        let mut rest = sentence.text;
+        while let Some(cut) = next_clause(rest) {
+            // The question mark closes the last clause; an earlier one asks by its own words.
+            push(&mut out, &rest[..cut], false);
+            rest = &rest[cut..];
+        }
+        push(&mut out, rest, sentence.question_mark);
+    }
+    out
+}
+
+/// Words that start a second question after a joining word.
+const QUESTION_STARTS: &[&str] = &[
+    "what", "why", "how", "when", "where", "who", "which", "is", "are", "do", "does", "did", "can",
+    "could", "will", "would", "should",
+];
+
+/// Where the next clause of `text` starts: after ", and " / ", or " / ", but " / " and also " /
+/// ", also " when a question word follows, or after a bare comma when "what", "why", "how"...
+/// follows, and only with a few words on either side.
+fn next_clause(text: &str) -> Option<usize> {
+    const JOINS: &[&str] = &[
+        ", and ",
+        ", or ",
+        ", but ",
+        ", also ",
+        " and also ",
+        ", so ",
+        ", ",
+    ];
+    // Not "who", "which", "where" or "when": after a comma they mostly start a relative
+    // clause ("then there's me, who got mine after an accident").
+    const WH: &[&str] = &["what", "why", "how"];
+    let lower = text.to_ascii_lowercase();
+    let mut best: Option<usize> = None;
+    for join in JOINS {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(join) {
+            let at = from + at;
+            let after = at + join.len();
+            let next = lower[after..].split(' ').next().unwrap_or("");
+            let words_before = lower[..at].split_whitespace().count();
+            let words_after = lower[after..].split_whitespace().count();
+            // After a bare comma only a question word starts a question ("..., is" rarely does).
+            let starts = if *join == ", " {
+                WH.contains(&next)
+            } else {
+                QUESTION_STARTS.contains(&next)
+            };
+            if starts && words_before >= 3 && words_after >= 2 {
+                // Cut after the comma, so the new clause starts at the joining word.
+                let cut = at + join.find(|c: char| c.is_alphabetic()).unwrap_or(0);
+                best = Some(best.map_or(cut, |b| b.min(cut)));
+                break;
+            }
+            from = after;
+        }
+    }
+    best
+}
+
 fn push<'a>(out: &mut Vec<Sentence<'a>>, text: &'a str, question_mark: bool) {
     let text = text.trim();
     if text.chars().any(char::is_alphanumeric) {
@@ -75,7 +143,8 @@ fn after_abbreviation(before: &str) -> bool {
         .next()
         .unwrap_or("");
     let last = last.to_lowercase();
-    (last.chars().count() == 1 && last.chars().all(char::is_alphabetic))
+    // "I." ends a sentence ("...and neither can I."); other single letters are initials.
+    (last.chars().count() == 1 && last.chars().all(char::is_alphabetic) && last != "i")
         || ABBREVIATIONS.contains(&last.as_str())
 }
 
@@ -110,6 +179,39 @@ mod tests {
                 "Dr. Smith said my temp of 38.9 is high, e.g. an infection",
                 "Now what"
             ]
+        );
+    }
+
+    #[test]
+    fn cuts_a_second_question_inside_a_sentence() {
+        let clauses: Vec<&str> = clauses(
+            "Is this happening because of my kidneys, and how would bad kidneys end up putting calcium in my skin?",
+        )
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+        assert_eq!(
+            clauses,
+            [
+                "Is this happening because of my kidneys,",
+                "and how would bad kidneys end up putting calcium in my skin"
+            ]
+        );
+        assert_eq!(
+            clauses_of("lumps on hands, and feet"),
+            ["lumps on hands, and feet"]
+        );
+    }
+
+    fn clauses_of(message: &str) -> Vec<&str> {
+        clauses(message).into_iter().map(|s| s.text).collect()
+    }
+
+    #[test]
+    fn i_ends_a_sentence() {
+        assert_eq!(
+            texts("Neither can I. Can these turn into cancer?"),
+            ["Neither can I", "Can these turn into cancer"]
         );
     }
 

@@ -6,7 +6,7 @@
 //! one-deletion forms then meet every word within one edit (and many within two) by hash
 //! look-up, and only those few candidates are measured with `strsim`.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Words shorter than this are never corrected: "cat" is not a typo of "cap".
 const MIN_LEN: usize = 4;
@@ -59,9 +59,14 @@ impl SpellingIndex {
         if len < MIN_LEN || self.contains(word) || !word.chars().all(char::is_alphabetic) {
             return None;
         }
+        // A real English word is what the writer meant, even one letter from ours: "paris"
+        // is not "parts".
+        if super::wordlist::contains(word) {
+            return None;
+        }
         let allowed = if len >= TWO_EDITS_FROM { 2 } else { 1 };
         let first = word.chars().next();
-        let mut candidates: HashSet<u32> = HashSet::new();
+        let mut candidates: HashSet<u32> = HashSet::default();
         for form in std::iter::once(word.to_string()).chain(deletions(word)) {
             if let Some(&id) = self.known.get(&form) {
                 candidates.insert(id);
@@ -149,6 +154,11 @@ mod tests {
         assert_eq!(index.correct("diltiazem"), None);
         assert_eq!(index.correct("cat"), None);
         assert_eq!(index.correct("swimming"), None);
+        assert_eq!(
+            SpellingIndex::new(["parts"]).correct("paris"),
+            None,
+            "a real English word"
+        );
         assert_eq!(index.correct("1234"), None);
         assert_eq!(
             index.correct("caps"),

@@ -4,7 +4,7 @@
 //! Scoring walks only the postings of the message's own terms, so a message costs the same
 //! whether the base has 50 entries or 10,000 that share none of its words.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::patterns::{compile_set, RegexSet};
 
@@ -50,11 +50,13 @@ pub struct Index {
     pub question_terms: Vec<bool>,
     /// The weight given to a message term the base never uses.
     pub unknown_weight: f32,
+    /// How many entries the base holds.
+    pub entries: usize,
 }
 
 impl Index {
     pub fn build(kb: &KnowledgeBase, analyzer: &Analyzer) -> Result<Index, crate::patterns::Error> {
-        let mut terms: HashMap<String, TermId> = HashMap::new();
+        let mut terms: HashMap<String, TermId> = HashMap::default();
         let intern = |term: &str, terms: &mut HashMap<String, TermId>| -> TermId {
             if let Some(&id) = terms.get(term) {
                 return id;
@@ -191,6 +193,7 @@ impl Index {
             patterns,
             pattern_entry,
             unknown_weight: max_idf * super::UNKNOWN_TERM_SHARE,
+            entries: kb.entries.len(),
         })
     }
 }

@@ -11,13 +11,15 @@
 //! an `answer`, two or three close ones are offered as a `clarify`, and a weak best is a
 //! `no_match`, because an honest "I don't have that" beats a confident wrong answer.
 
+mod facets;
 mod index;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::knowledge::KnowledgeBase;
-use crate::language::{Analysis, Analyzer};
+use crate::language::{sentence_bit, Analysis, Analyzer};
 
+pub use facets::{FacetReader, Reading};
 pub use index::Index;
 
 /// A term the base never uses weighs this share of the rarest term's weight: a message about
@@ -35,6 +37,28 @@ const KEYWORD_SATURATION: f32 = 4.0;
 /// ...and never against more than this (about three rare words), so the story around a
 /// keyword does not drown it.
 const KEYWORD_MESSAGE_CAP: f32 = 10.0;
+
+/// How much the facet fit adds to a score: a clear aspect × subject fit is worth about as much
+/// as an intent pattern.
+const FACET_WEIGHT: f32 = 0.35;
+/// Taken off an entry none of whose facets answers what the message asks.
+const MISMATCH_PENALTY: f32 = 0.1;
+/// How much of the score the asking sentences' own words decide, when a message has a story
+/// around its question; the rest comes from the whole message.
+const FOCUS_SHARE: f32 = 0.5;
+/// A facet fit this good makes an entry a candidate even without a word in common: "what can
+/// be done?" after a story is a treatment question, whatever words the story used.
+const FACET_EVIDENCE: f32 = 0.75;
+
+/// An answer goes with urgent advice only when its facets fit what was asked this well.
+pub const CLEAR_FIT: f32 = 0.75;
+/// One question of several counts on its own when its entry fits what it asks this well
+/// (the aspect asked, its subject named in the question or at least in the story).
+pub const QUESTION_FIT: f32 = 0.6;
+/// A message of this many sentences is a story around its question.
+pub const STORY_SENTENCES: usize = 3;
+/// How many other questions of one message are offered.
+pub const MAX_ALSO: usize = 2;
 
 /// At or above this, with a clear margin, the best entry is answered.
 pub const ANSWER_SCORE: f32 = 0.42;
@@ -70,18 +94,40 @@ pub enum Decision {
 #[derive(Debug)]
 pub struct Matcher {
     index: Index,
+    facets: FacetReader,
 }
 
 impl Matcher {
     pub fn new(kb: &KnowledgeBase, analyzer: &Analyzer) -> Result<Matcher, crate::patterns::Error> {
         Ok(Matcher {
             index: Index::build(kb, analyzer)?,
+            facets: FacetReader::new(kb)?,
         })
+    }
+
+    /// What the message asks and what it is about.
+    pub fn read(&self, analysis: &Analysis) -> Reading {
+        let mut reading = self.facets.read(analysis);
+        // A message every word of which the base knows is about the condition too: "how is
+        // it categorised?" asked of this bot asks about calcinosis.
+        if !reading.in_domain && !analysis.terms.is_empty() {
+            reading.in_domain = analysis
+                .terms
+                .iter()
+                .all(|t| self.index.terms.contains_key(t));
+        }
+        reading
+    }
+
+    /// The facet reader, for naming what was read (`--explain`).
+    pub fn facets(&self) -> &FacetReader {
+        &self.facets
     }
 
     /// Entries sharing anything with the message, best first.
     pub fn rank(&self, analysis: &Analysis) -> Vec<Ranked> {
-        self.rank_with_signals(analysis)
+        let reading = self.read(analysis);
+        self.rank_read(analysis, &reading)
             .into_iter()
             .map(|(ranked, _)| ranked)
             .collect()
@@ -89,9 +135,127 @@ impl Matcher {
 
     /// The ranking with the signals behind each score, for `calcibot ask --explain`.
     pub fn rank_with_signals(&self, analysis: &Analysis) -> Vec<(Ranked, Signals)> {
+        let reading = self.read(analysis);
+        self.rank_read(analysis, &reading)
+    }
+
+    /// The ranking for a message already read: the words of the whole message and of its
+    /// asking sentences, and how each entry's facets fit what was asked.
+    pub fn rank_read(&self, analysis: &Analysis, reading: &Reading) -> Vec<(Ranked, Signals)> {
+        let words = self.words(analysis, reading);
+        self.rank_with(analysis, reading, &words)
+    }
+
+    /// What every reading of one message shares: the whole message's word signals, and which
+    /// sentences each intent pattern matched (found once, then masked per question).
+    fn words(&self, analysis: &Analysis, reading: &Reading) -> Words {
+        let all = all_sentences(analysis);
+        // Only a message with a story around its question reads sentences apart.
+        let apart = reading.explicit && reading.asking & all != all || reading.questions.len() >= 2;
+        let sentence_patterns = if apart {
+            self.sentence_patterns(analysis)
+        } else {
+            Vec::new()
+        };
+        let (scores, evidence) = self.word_signals(analysis, all, &sentence_patterns);
+        Words {
+            scores,
+            evidence,
+            sentence_patterns,
+        }
+    }
+
+    fn rank_with(
+        &self,
+        analysis: &Analysis,
+        reading: &Reading,
+        words: &Words,
+    ) -> Vec<(Ranked, Signals)> {
+        let all = all_sentences(analysis);
+        let mut scores = words.scores.clone();
+        let mut evidence = words.evidence.clone();
+        // The asking sentences on their own, when there are some and they are not the whole
+        // message: what is asked, apart from the story.
+        let focus = reading.asking & all;
+        let focused = reading.explicit && focus != all;
+        if focused {
+            let (in_focus, _) = self.word_signals(analysis, focus, &words.sentence_patterns);
+            for (e, f) in in_focus {
+                scores.entry(e).or_default().focus = Some(f.words_score());
+            }
+        }
+        for e in 0..self.index.entries {
+            let fit = self.facets.fit(e, reading);
+            if fit == 0.0 && reading.in_domain && reading.aspects != 0 && self.facets.has_facets(e)
+            {
+                // The message asks something this entry does not answer.
+                if let Some(s) = scores.get_mut(&(e as u32)) {
+                    s.mismatch = true;
+                }
+            }
+            if fit > 0.0 {
+                scores.entry(e as u32).or_default().facet = fit;
+                if fit >= FACET_EVIDENCE {
+                    evidence.insert(e as u32);
+                }
+            }
+        }
+        let mut ranked: Vec<(Ranked, Signals)> = scores
+            .into_iter()
+            .filter(|(e, _)| evidence.contains(e))
+            .map(|(e, mut s)| {
+                if focused {
+                    // Not named in the asking sentences at all.
+                    s.focus.get_or_insert(0.0);
+                }
+                let ranked = Ranked {
+                    entry: e as usize,
+                    score: s.score(),
+                };
+                (ranked, s)
+            })
+            .collect();
+        ranked.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        ranked
+    }
+
+    /// For each intent pattern that matches some sentence of the message (in any of its
+    /// forms), the entry it belongs to and the sentences it matched.
+    fn sentence_patterns(&self, analysis: &Analysis) -> Vec<(u32, u64)> {
+        let ix = &self.index;
+        let mut hits: Vec<(u32, u64)> = Vec::new();
+        if ix.pattern_entry.is_empty() {
+            return hits;
+        }
+        for (i, span) in analysis.sentences.iter().enumerate() {
+            for text in analysis.sentence_texts(span) {
+                for p in ix.patterns.matches(text.as_bytes()).iter() {
+                    let entry = ix.pattern_entry[p];
+                    match hits.iter_mut().find(|(e, _)| *e == entry) {
+                        Some((_, mask)) => *mask |= sentence_bit(i),
+                        None => hits.push((entry, sentence_bit(i))),
+                    }
+                }
+            }
+        }
+        hits
+    }
+
+    /// The word signals of the sentences in `mask`, per entry, and the entries that share a
+    /// topical word with them in how they are asked. Patterns are read in the whole message
+    /// when `mask` covers it, else from `sentence_patterns`.
+    fn word_signals(
+        &self,
+        analysis: &Analysis,
+        mask: u64,
+        sentence_patterns: &[(u32, u64)],
+    ) -> (HashMap<u32, Signals>, HashSet<u32>) {
         let ix = &self.index;
         let mut weights: Vec<(Option<u32>, f32)> = Vec::with_capacity(analysis.terms.len());
-        for term in &analysis.terms {
+        for (term, &in_sentences) in analysis.terms.iter().zip(&analysis.term_sentences) {
+            if in_sentences & mask == 0 {
+                continue;
+            }
             match ix.terms.get(term) {
                 Some(&t) => weights.push((Some(t), ix.idf[t as usize])),
                 None => weights.push((None, ix.unknown_weight)),
@@ -100,12 +264,12 @@ impl Matcher {
         let total: f32 = weights.iter().map(|(_, w)| w).sum();
         let norm: f32 = weights.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
 
-        let mut phrasing_dot: HashMap<u32, f32> = HashMap::new();
-        let mut coverage: HashMap<u32, f32> = HashMap::new();
-        let mut keyword_hits: HashMap<u32, usize> = HashMap::new();
+        let mut phrasing_dot: HashMap<u32, f32> = HashMap::default();
+        let mut coverage: HashMap<u32, f32> = HashMap::default();
+        let mut keyword_hits: HashMap<u32, usize> = HashMap::default();
         // Entries that share a topical word with the message in how they are asked (not only in
         // their answer, and not only "what" or "how"): only these are candidates.
-        let mut evidence: HashSet<u32> = HashSet::new();
+        let mut evidence: HashSet<u32> = HashSet::default();
         for &(term, weight) in &weights {
             let Some(t) = term else { continue };
             let t = t as usize;
@@ -124,7 +288,7 @@ impl Matcher {
             }
         }
 
-        let mut scores: HashMap<u32, Signals> = HashMap::new();
+        let mut scores: HashMap<u32, Signals> = HashMap::default();
         if norm > 0.0 {
             for (&p, &dot) in &phrasing_dot {
                 let phrasing = &ix.phrasings[p as usize];
@@ -147,35 +311,147 @@ impl Matcher {
                 }
             }
         }
-        if !ix.pattern_entry.is_empty() {
-            for text in analysis.texts() {
-                for p in ix.patterns.matches(text.as_bytes()).iter() {
-                    scores.entry(ix.pattern_entry[p]).or_default().pattern = true;
-                    evidence.insert(ix.pattern_entry[p]);
+        if mask == all_sentences(analysis) {
+            if !ix.pattern_entry.is_empty() {
+                for text in analysis.texts() {
+                    for p in ix.patterns.matches(text.as_bytes()).iter() {
+                        scores.entry(ix.pattern_entry[p]).or_default().pattern = true;
+                        evidence.insert(ix.pattern_entry[p]);
+                    }
+                }
+            }
+        } else {
+            for &(entry, sentences) in sentence_patterns {
+                if sentences & mask != 0 {
+                    scores.entry(entry).or_default().pattern = true;
+                    evidence.insert(entry);
                 }
             }
         }
-
-        let mut ranked: Vec<(Ranked, Signals)> = scores
-            .into_iter()
-            .filter(|(e, _)| evidence.contains(e))
-            .map(|(e, s)| {
-                let ranked = Ranked {
-                    entry: e as usize,
-                    score: s.score(),
-                };
-                (ranked, s)
-            })
-            .collect();
-        ranked.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
-        ranked
+        (scores, evidence)
     }
 
     /// Answer, clarify or no match, from the ranking's best and its margin.
     pub fn decide(&self, analysis: &Analysis) -> Decision {
-        let ranked = self.rank(analysis);
-        decide(&ranked)
+        self.understand(analysis).decision
     }
+
+    /// What the message asks, the decision, and the other questions it asks.
+    ///
+    /// A message asking two things ("what scan shows how deep it goes? and will they still
+    /// need a biopsy?") has each asking sentence ranked on its own as well; when each is sure
+    /// of a different entry, the first asked is answered and the others are offered, rather
+    /// than a clarify between two questions that were both asked.
+    pub fn understand(&self, analysis: &Analysis) -> Understanding {
+        let reading = self.read(analysis);
+        let words = self.words(analysis, &reading);
+        let scored = self.rank_with(analysis, &reading, &words);
+        let ranked: Vec<Ranked> = scored.iter().map(|(r, _)| *r).collect();
+        let mut decision = decide(&ranked);
+        let mut also: Vec<Ranked> = Vec::new();
+        if reading.questions.len() >= 2 {
+            let mut tops: Vec<Ranked> = Vec::new();
+            for &(sentence, aspects, named) in &reading.questions {
+                let question = reading.question(sentence, aspects, named);
+                let scored = self.rank_with(analysis, &question, &words);
+                tracing::debug!(sentence, top = ?scored.first(), "question ranked on its own");
+                // A question counts on its own when its best entry clearly answers what it
+                // asks, and no entry as close does too (the other question's entry, scored on
+                // the same whole message, may well be close in words).
+                let Some(&(top, signals)) = scored.first() else {
+                    continue;
+                };
+                let rival = scored.get(1).is_some_and(|(r, s)| {
+                    r.score > top.score - ANSWER_MARGIN && s.facet >= QUESTION_FIT
+                });
+                if top.score >= ANSWER_SCORE
+                    && signals.facet >= QUESTION_FIT
+                    && !rival
+                    && !tops.iter().any(|t| t.entry == top.entry)
+                {
+                    tops.push(top);
+                }
+            }
+            if tops.len() >= 2 {
+                // The first question asked is the main one.
+                let first = tops[0];
+                let main = Ranked {
+                    entry: first.entry,
+                    score: ranked
+                        .iter()
+                        .find(|r| r.entry == first.entry)
+                        .map_or(first.score, |r| r.score.max(first.score)),
+                };
+                decision = Decision::Answer(main);
+                also = tops
+                    .into_iter()
+                    .filter(|t| t.entry != main.entry)
+                    .take(MAX_ALSO)
+                    .collect();
+            }
+        }
+        // A long story is where wrong answers come from: when its best entry answers none of
+        // what the asking sentences ask, offer the likeliest entries instead of guessing.
+        if let Decision::Answer(best) = decision {
+            let unfit = scored
+                .iter()
+                .find(|(r, _)| r.entry == best.entry)
+                .is_some_and(|(_, s)| s.mismatch);
+            if unfit && also.is_empty() && analysis.sentences.len() >= STORY_SENTENCES {
+                let offered: Vec<Ranked> = ranked.iter().take(MAX_CANDIDATES).copied().collect();
+                if offered.len() >= 2 {
+                    decision = Decision::Clarify(offered);
+                }
+            }
+        }
+        let fit = match &decision {
+            Decision::Answer(best) => scored
+                .iter()
+                .find(|(r, _)| r.entry == best.entry)
+                .map_or(0.0, |(_, s)| s.facet),
+            _ => 0.0,
+        };
+        Understanding {
+            decision,
+            also,
+            fit,
+            reading,
+        }
+    }
+}
+
+/// The matcher's understanding of one message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Understanding {
+    pub decision: Decision,
+    /// Other questions the message asks, each sure of its own entry, in the order asked.
+    pub also: Vec<Ranked>,
+    /// How well the answered entry's facets fit what was asked (0 without an answer).
+    pub fit: f32,
+    pub reading: Reading,
+}
+
+impl Understanding {
+    /// Whether the message clearly asks the answered entry's question: a sentence asks, and
+    /// the entry fits what it asks. Only then does an entry go with urgent advice.
+    pub fn clearly_asks(&self) -> bool {
+        self.reading.explicit
+            && matches!(self.decision, Decision::Answer(_))
+            && self.fit >= CLEAR_FIT
+    }
+}
+
+/// The word signals of a whole message, shared by every reading of it.
+struct Words {
+    scores: HashMap<u32, Signals>,
+    evidence: HashSet<u32>,
+    /// (entry, sentences) for each entry an intent pattern matched in some sentence.
+    sentence_patterns: Vec<(u32, u64)>,
+}
+
+/// Every sentence of the message, as a bit set.
+fn all_sentences(analysis: &Analysis) -> u64 {
+    (0..analysis.sentences.len()).fold(0, |set, i| set | sentence_bit(i))
 }
 
 /// The decision rule on its own, so it can be read (and tested) apart from scoring.
@@ -205,7 +481,7 @@ pub fn decide(ranked: &[Ranked]) -> Decision {
     Decision::NoMatch(ranked.iter().take(MAX_CANDIDATES).copied().collect())
 }
 
-/// The four signals behind an entry's score.
+/// The signals behind an entry's score.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct Signals {
     /// Cosine with the entry's closest phrasing.
@@ -216,14 +492,35 @@ pub struct Signals {
     pub keywords: f32,
     /// One of the entry's intent patterns matched.
     pub pattern: bool,
+    /// The word score of the asking sentences alone, when the message has a story around them.
+    pub focus: Option<f32>,
+    /// How well the entry's aspect × subject pairs fit what was asked and what it is about.
+    pub facet: f32,
+    /// The message asks something none of the entry's facets answers.
+    pub mismatch: bool,
 }
 
 impl Signals {
-    fn score(&self) -> f32 {
+    /// The score from words alone (phrasings, coverage, keywords, patterns).
+    fn words_score(&self) -> f32 {
         let s = PHRASE_WEIGHT * self.phrase
             + COVERAGE_WEIGHT * self.coverage
             + KEYWORD_WEIGHT * self.keywords.min(1.0)
             + if self.pattern { PATTERN_BONUS } else { 0.0 };
         s.min(1.0)
+    }
+
+    fn score(&self) -> f32 {
+        let words = self.words_score();
+        let words = match self.focus {
+            Some(focus) => FOCUS_SHARE * focus + (1.0 - FOCUS_SHARE) * words,
+            None => words,
+        };
+        let words = if self.mismatch {
+            words - MISMATCH_PENALTY
+        } else {
+            words
+        };
+        (words + FACET_WEIGHT * self.facet).min(1.0)
     }
 }

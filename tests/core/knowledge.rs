@@ -97,7 +97,12 @@ fn check_reports_every_problem_with_file_and_entry() {
         "patterns = [",
         "patterns = ['(unclosed', ",
     );
-    edit(d, "safety.toml", "'\\bpain in", "'{nosuchset}\\bpain in");
+    edit(
+        d,
+        "safety.toml",
+        "'\\bhow (many|often)( times)?",
+        "'{nosuchset}\\bhow (many|often)( times)?",
+    );
     let (ok, text) = check(d);
     assert!(!ok, "a broken base must fail: {text}");
     for expected in [
@@ -106,7 +111,7 @@ fn check_reports_every_problem_with_file_and_entry() {
         "related id 'no-such-entry' is not an entry",
         "pattern '(unclosed' does not compile",
         "topics.toml [appearance]: is a required topic but no entry has this id",
-        "safety.toml [urgent]: pattern",
+        "safety.toml [dosing]: pattern",
     ] {
         assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
     }
@@ -328,6 +333,39 @@ fn answers_are_grounded_in_their_sources() {
     let text = String::from_utf8_lossy(&result.stdout);
     assert!(result.status.success(), "grounding problems:\n{text}");
     assert!(text.contains(" 0 grounding or copying problems"), "{text}");
+}
+
+/// `check` reads every language's safety words and texts: a concept no rule knows, a text
+/// left empty, a `*` inside a word and an unknown detector code are each reported with the
+/// language file.
+#[test]
+fn check_validates_every_languages_words_and_texts() {
+    let dir = copy_of_knowledge();
+    edit(dir.path(), "languages/fr.toml", "chest = [", "chset = [");
+    edit(
+        dir.path(),
+        "languages/de.toml",
+        "note = \"",
+        "note = \" \" # \"",
+    );
+    edit(dir.path(), "languages/it.toml", "\"petto\"", "\"pe*tto\"");
+    edit(
+        dir.path(),
+        "languages/pl.toml",
+        "whatlang = \"pol\"",
+        "whatlang = \"xxx\"",
+    );
+    let (ok, text) = check(dir.path());
+    assert!(!ok, "{text}");
+    for expected in [
+        "languages/fr.toml [concepts.chset]: is not a concept safety.toml declares",
+        "languages/fr.toml [concepts]: has no words for 'chest'",
+        "languages/de.toml [texts.note]",
+        "languages/it.toml [concepts.chest]: term 'pe*tto'",
+        "languages/pl.toml [whatlang]",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
 }
 
 /// The interface texts are checked like the rest: written, with the placeholders they need.

@@ -7,6 +7,8 @@ mod cli;
 mod eval_floor;
 // Loading and `calcibot check`.
 mod knowledge;
+// Reading what a message asks and what it is about (issue 8).
+mod focus;
 // Matching questions to entries.
 mod matcher;
 // Red flags, crisis and dosing.

@@ -182,3 +182,383 @@ fn nothing_leaves_without_disclaimer_and_sources() {
         }
     }
 }
+
+/// A red flag is a combination of concepts in one sentence, read with its negations: a negated
+/// sign raises nothing, and "but" ends a negation's reach.
+#[test]
+fn negation_takes_a_sign_away_until_but() {
+    let bot = bot();
+    for message in [
+        "No fever but the redness is spreading up my arm",
+        "the sore isn't draining anything, but now I have a fever of 38.9 and it's red",
+        "Kein Fieber, aber die Rötung breitet sich den Arm hoch aus",
+        "No tengo fiebre, pero la rojez sube por el brazo",
+    ] {
+        assert_eq!(bot.ask(message).kind(), ReplyKind::Urgent, "{message:?}");
+    }
+    for message in [
+        "The sore is not hot, not red and I have no fever. How do I dress it?",
+        "no chest pain, no trouble breathing, just the lumps on my elbow",
+        "Je n'ai pas de fièvre et la plaie n'est pas rouge, comment faire le pansement ?",
+    ] {
+        let reply = bot.ask(message);
+        assert_ne!(
+            reply.kind(),
+            ReplyKind::Urgent,
+            "false alarm for {message:?}"
+        );
+    }
+}
+
+/// The long story that ends with a heart attack, and the infected ulcer in lay words.
+#[test]
+fn urgent_signs_inside_a_long_story() {
+    let bot = bot();
+    for message in [
+        "I've had calcinosis for six years and I squeeze the lumps sometimes, I know I shouldn't. \
+         Tonight though there's a crushing pain in my chest spreading to my arm and jaw, I'm \
+         sweating and can't get my breath.",
+        "The ulcer on my ankle is oozing green stuff and I've got a temperature. What dressing \
+         should I use?",
+        "Mum is on dialysis. Since this morning she's been vomiting and she's confused.",
+    ] {
+        assert_eq!(bot.ask(message).kind(), ReplyKind::Urgent, "{message:?}");
+    }
+}
+
+/// Every warning-sign category, directly, indirectly and in the third person; and a crisis reply
+/// is the crisis text alone even when the message ends with a medical question.
+#[test]
+fn crisis_by_every_warning_sign() {
+    let bot = bot();
+    for message in [
+        "Everyone would cope better if I wasn't around.",
+        "I've written my will and sorted the bills so no one has to.",
+        "Some nights I hope I just don't wake up. Anyway, can I take ibuprofen with prednisone?",
+        "You've all been so kind. Take care of each other.",
+        "What happens if I stop dialysis? I'm exhausted.",
+        "What's the point of going on like this.",
+        "I feel trapped in this body and I can't take it any more.",
+        "I've been giving away my jewellery to my nieces.",
+        "I've been saving up my tramadol, there's enough in the drawer now.",
+        "my mum says she wants to die",
+    ] {
+        let reply = bot.ask(message);
+        assert_eq!(reply.kind(), ReplyKind::Crisis, "{message:?}");
+        assert!(
+            reply.entry().is_none() && reply.dosing().is_none(),
+            "{message:?}"
+        );
+    }
+}
+
+/// Crisis replies carry their own footer, not the medical disclaimer, in every renderer.
+#[test]
+fn crisis_replies_carry_no_medical_disclaimer() {
+    let bot = bot();
+    let disclaimer = bot.knowledge().safety.disclaimer.trim().to_string();
+    for message in [
+        "I want to kill myself",
+        "je veux mourir",
+        "Ich will nicht mehr leben",
+    ] {
+        let reply = bot.ask(message);
+        assert_eq!(reply.kind(), ReplyKind::Crisis, "{message:?}");
+        assert_ne!(reply.disclaimer().trim(), disclaimer);
+        let text = calcibot::render::text(&reply);
+        let json = calcibot::render::json(&reply).to_string();
+        let discord = calcibot::discord::reply::reply(&reply, bot.knowledge());
+        for rendered in [text, json] {
+            assert!(!rendered.contains("not medical advice"), "{rendered}");
+        }
+        for card in &discord.cards {
+            let footer = card.footer.as_deref().unwrap_or("");
+            assert!(!footer.contains("not medical advice"), "{footer}");
+        }
+    }
+}
+
+/// The crisis text names the lines issue 6 asks for, and makes no promise about every helpline.
+#[test]
+fn crisis_and_urgent_texts_give_example_numbers() {
+    let kb = KnowledgeBase::builtin().expect("valid base");
+    let crisis = &kb.safety.crisis.text;
+    for number in [
+        "988",
+        "116 123",
+        "112",
+        "911",
+        "999",
+        "000",
+        "findahelpline.com",
+    ] {
+        assert!(crisis.contains(number), "crisis text lacks {number}");
+    }
+    assert!(crisis.contains("US and Canada"));
+    assert!(!crisis.contains("any time, free"));
+    let urgent = &kb.safety.urgent.text;
+    for part in ["112", "911", "999", "000", "dialysis unit or kidney team"] {
+        assert!(urgent.contains(part), "urgent text lacks {part}");
+    }
+    assert!(!kb.safety.help_now.trim().is_empty(), "help_now stays");
+}
+
+#[test]
+fn dosing_in_disguise_is_sent_to_the_prescriber() {
+    let bot = bot();
+    for message in [
+        "I found an old box of the lower-strength tablets, can I go back to those?",
+        "The doctor said two weeks of the cream but it's working, can I keep using it for a month?",
+        "The lumps look smaller so I'm thinking of skipping the next cycle of infusions.",
+        "Alendronate weekly or daily, which one should I be doing?",
+        "Is 120 mg of diltiazem too much for me?",
+        "I missed last night's diltiazem, should I take two today to make up?",
+        "mum's on sevelamer with every meal. can she take the lunch one with dinner?",
+    ] {
+        assert!(
+            bot.ask(message).dosing().is_some(),
+            "no dosing notice: {message:?}"
+        );
+    }
+}
+
+/// Safety replies come in the writer's language; other questions in those languages carry a
+/// note in it; any other language gets the English note; English gets none.
+#[test]
+fn replies_follow_the_writers_language() {
+    let bot = bot();
+    for (message, lang, kind) in [
+        ("je veux mourir", "fr", ReplyKind::Crisis),
+        ("ich will nicht mehr leben", "de", ReplyKind::Crisis),
+        (
+            "tengo bultos duros en los dedos y fiebre alta",
+            "es",
+            ReplyKind::Urgent,
+        ),
+        ("nie chcę już żyć", "pl", ReplyKind::Crisis),
+        ("não quero mais viver", "pt", ReplyKind::Crisis),
+        ("non voglio più vivere", "it", ReplyKind::Crisis),
+    ] {
+        let reply = bot.ask(message);
+        assert_eq!(reply.kind(), kind, "{message:?}");
+        assert_eq!(reply.language(), lang, "{message:?}");
+    }
+    let french =
+        bot.ask("Est-ce que le diltiazem marche contre les dépôts de calcium dans la peau ?");
+    assert_eq!(french.language(), "fr");
+    assert!(
+        french
+            .language_note()
+            .is_some_and(|n| n.contains("anglais")),
+        "{:?}",
+        french.language_note()
+    );
+    let dutch = bot.ask("Ik heb harde knobbels op mijn vingers, wat kan ik daaraan doen?");
+    assert!(
+        dutch.language_note().is_some_and(|n| n.contains("English")),
+        "{:?}",
+        dutch.language_note()
+    );
+    let english = bot.ask("what is calcinosis cutis");
+    assert_eq!(english.language(), "en");
+    assert!(english.language_note().is_none());
+}
+
+/// `Bot::explain` shows which concepts each sentence held, and which were negated.
+#[test]
+fn explain_shows_concepts_and_negation() {
+    let bot = bot();
+    let full = bot.explain("No fever. But the redness is spreading up my arm.");
+    let explanation = full.safety();
+    assert_eq!(explanation.sentences.len(), 2);
+    let first = &explanation.sentences[0];
+    assert!(first
+        .concepts
+        .iter()
+        .any(|c| c.concept == "fever" && c.negated));
+    assert!(explanation.flags.urgent);
+    let printed = full.to_string();
+    assert!(
+        printed.contains("NEGATED") && printed.contains("fired: urgent"),
+        "{printed}"
+    );
+}
+
+/// Every exclusion of every language (figures of speech and other senses) has a look-alike
+/// here that it excuses: the message raises no alarm, and `explain` shows the exclusion at work.
+#[test]
+fn every_exclusion_excuses_its_look_alike() {
+    let bot = bot();
+    let look_alikes: &[(&str, &str)] = &[
+        (
+            "en",
+            "I nearly passed out reading the letter about my lumps.",
+        ),
+        (
+            "en",
+            "The calcium deposit is where I cut myself shaving years ago.",
+        ),
+        (
+            "en",
+            "I'd kill for a cure, honestly. Dying to know if the laser works on my finger.",
+        ),
+        (
+            "en",
+            "I'm so confused by all the diet advice, should I avoid dairy?",
+        ),
+        (
+            "en",
+            "My fingers go white then blue in the cold and come back to normal. Gloves?",
+        ),
+        (
+            "en",
+            "There's an old healed dark scar where a deposit was removed.",
+        ),
+        (
+            "en",
+            "I don't want to die from this, can calciphylaxis kill you?",
+        ),
+        (
+            "en",
+            "What are the warning signs that an ulcer is infected, like fever or pus?",
+        ),
+        (
+            "en",
+            "My chest X-ray was fine but the pain in my fingers is bad.",
+        ),
+        (
+            "en",
+            "I have dark circles and dark skin, and a deposit on my finger.",
+        ),
+        ("en", "The doctor stopped my diltiazem last month."),
+        ("es", "Me quedé muerta de risa con el dedo vendado."),
+        ("es", "Estoy confundida con los consejos sobre la dieta."),
+        (
+            "es",
+            "Con el frío los dedos se me ponen azules y fríos y luego vuelven a la normalidad.",
+        ),
+        ("es", "Tengo una cicatriz oscura en el dedo."),
+        (
+            "es",
+            "No quiero morir por esto, ¿se puede morir de calcinosis?",
+        ),
+        ("pt", "Estou morta de cansaço com esse dedo enfaixado."),
+        ("pt", "Estou confusa com as dicas sobre a dieta."),
+        (
+            "pt",
+            "No frio os dedos ficam roxos e frios e depois voltam ao normal.",
+        ),
+        ("pt", "Tenho uma cicatriz escura no dedo."),
+        ("pt", "Não quero morrer disso, posso morrer?"),
+        ("fr", "Je suis morte de rire avec mon doigt bandé."),
+        ("fr", "Je suis confuse par tous ces conseils sur le régime."),
+        (
+            "fr",
+            "Au froid mes doigts deviennent bleus et froids puis redeviennent normaux.",
+        ),
+        ("fr", "J'ai une cicatrice foncée sur le doigt."),
+        ("de", "Ich lache mich tot über meinen dicken Finger."),
+        ("de", "Ich bin verwirrt von den ganzen Ernährungstipps."),
+        (
+            "de",
+            "Bei Kälte werden meine Finger blau und kalt und dann wieder normal.",
+        ),
+        ("de", "Ich habe eine dunkle Narbe am Finger."),
+        ("it", "Sono morta dal ridere col dito fasciato."),
+        ("it", "Sono confusa sulle diete e il calcio."),
+        (
+            "it",
+            "Al freddo le dita diventano blu e fredde e poi tornano normali.",
+        ),
+        ("it", "Ho una cicatrice scura sul dito."),
+        ("it", "Non voglio morire per questo, si può morire?"),
+        ("pl", "Mam czarny humor przez ten palec."),
+        ("pl", "Jestem pogubiona w radach o diecie."),
+        (
+            "pl",
+            "Na zimnie palce robią się sine i zimne, a potem wraca do normy.",
+        ),
+        ("pl", "Mam ciemną bliznę na palcu."),
+        ("pl", "Nie chcę umrzeć, czy można od tego umrzeć?"),
+    ];
+    let mut excused: std::collections::HashSet<(String, String)> = Default::default();
+    for &(lang, message) in look_alikes {
+        let reply = bot.ask(message);
+        assert!(
+            !matches!(reply.kind(), ReplyKind::Urgent | ReplyKind::Crisis),
+            "false alarm {:?} for {message:?}\n{}",
+            reply.kind(),
+            bot.explain(message)
+        );
+        let full = bot.explain(message);
+        let explanation = full.safety();
+        let whys: Vec<String> = explanation
+            .sentences
+            .iter()
+            .flat_map(|s| s.concepts.iter().filter_map(|c| c.excluded_by.clone()))
+            .collect();
+        assert!(
+            !whys.is_empty(),
+            "no exclusion at work in {message:?}\n{full}"
+        );
+        excused.extend(whys.into_iter().map(|why| (lang.to_string(), why)));
+    }
+    for language in &bot.knowledge().languages {
+        for exclusion in &language.exclusions {
+            assert!(
+                excused.contains(&(language.code.clone(), exclusion.why.clone())),
+                "no look-alike here shows this {} exclusion at work: {}",
+                language.code,
+                exclusion.why
+            );
+        }
+    }
+}
+
+/// Ordinary questions in every language the safety layer reads raise no alarm, and carry the
+/// note in their language that calcibot answers in English.
+#[test]
+fn ordinary_questions_in_every_language_raise_no_alarm() {
+    let bot = bot();
+    for (lang, message) in [
+        (
+            "es",
+            "Tengo esclerodermia y bultos blancos en los dedos, ¿es calcinosis?",
+        ),
+        (
+            "es",
+            "Estoy en diálisis y tengo bultos en los dedos, ¿por qué?",
+        ),
+        ("pt", "Faço diálise e apareceram caroços nas mãos, por quê?"),
+        ("pt", "Não sinto dor, mas os caroços incomodam."),
+        (
+            "fr",
+            "Je suis dialysé et j'ai des dépôts sur les mains, pourquoi ?",
+        ),
+        ("fr", "Je n'ai pas mal mais les boules me gênent."),
+        (
+            "de",
+            "Ich bin an der Dialyse und habe Ablagerungen an den Händen, warum?",
+        ),
+        (
+            "de",
+            "Ich habe keine Schmerzen, aber die Knoten stören mich.",
+        ),
+        ("it", "Faccio la dialisi e ho depositi sulle mani, perché?"),
+        ("it", "Non ho dolore ma i noduli mi danno fastidio."),
+        (
+            "pl",
+            "Jestem dializowana i mam złogi na dłoniach, dlaczego?",
+        ),
+        ("pl", "Nie boli mnie, ale guzki przeszkadzają."),
+    ] {
+        let reply = bot.ask(message);
+        assert!(
+            !matches!(reply.kind(), ReplyKind::Urgent | ReplyKind::Crisis),
+            "false alarm {:?} for {message:?}",
+            reply.kind()
+        );
+        assert_eq!(reply.language(), lang, "{message:?}");
+        assert!(reply.language_note().is_some(), "no note for {message:?}");
+    }
+}

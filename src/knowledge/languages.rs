@@ -1,0 +1,403 @@
+//! The safety layer's words in each language it reads (`knowledge/languages/<code>.toml`), and
+//! the concepts and rules that combine them (`[concepts]` and `[[rules]]` in `safety.toml`).
+//!
+//! A red flag is a combination of concepts within one sentence ("chest" + "pain"), so the
+//! rules are written once and each language only says which words stand for each concept,
+//! which words negate one, and which figures of speech are not alarms. A new language is one
+//! new file, and `calcibot check` reads it like every other file.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{KnowledgeBase, Problem};
+use crate::language::normalize;
+
+/// One language the safety layer reads.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Language {
+    /// ISO 639-1 code ("fr"): the name of the file and the code replies report.
+    pub code: String,
+    /// The language's name in English, for curators and `--explain`.
+    pub name: String,
+    /// The ISO 639-3 code the language detector (`whatlang`) uses ("fra").
+    pub whatlang: String,
+    /// Short words common in this language and rare in the others: when they clearly point to
+    /// one language, the detector is not needed (most messages are English, and this is
+    /// cheaper than trigram statistics).
+    #[serde(default)]
+    pub markers: Vec<String>,
+    /// The bot's own words in this language. English takes them from `safety.toml`.
+    #[serde(default)]
+    pub texts: LanguageTexts,
+    #[serde(default)]
+    pub negation: Negation,
+    /// Concept name (declared in `safety.toml`) -> the words that stand for it. A term is
+    /// matched on the normalised message (lowercase, accents dropped), as whole words; a
+    /// trailing `*` lets the last word go on ("fever*" meets "feverish"), and `{a,b}` spells
+    /// variants ("want{,s,ed} to die").
+    #[serde(default)]
+    pub concepts: BTreeMap<String, Vec<String>>,
+    /// Figures of speech and other senses that look like a concept but are not one.
+    #[serde(default)]
+    pub exclusions: Vec<Exclusion>,
+}
+
+/// The safety texts, the crisis footer and the "I answer in English" note of one language.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageTexts {
+    pub crisis: Option<String>,
+    pub crisis_footer: Option<String>,
+    pub urgent: Option<String>,
+    pub dosing: Option<String>,
+    pub note: Option<String>,
+}
+
+/// NegEx: words that negate a concept before (`before`) or after (`after`) it, within
+/// `safety.toml`'s window, unless a word of `stop` ("but") comes between.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Negation {
+    #[serde(default)]
+    pub before: Vec<String>,
+    #[serde(default)]
+    pub after: Vec<String>,
+    #[serde(default)]
+    pub stop: Vec<String>,
+    /// Phrases that hold a negation word but negate nothing ("can't stop vomiting", "no para
+    /// de", "nie mogę złapać oddechu"): NegEx's pseudo-negations.
+    #[serde(default)]
+    pub pseudo: Vec<String>,
+}
+
+/// A phrase that takes the alarm out of a concept: "dying to know" is not dying.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    /// The phrases, written like concept terms.
+    pub phrases: Vec<String>,
+    /// The concepts it cancels; empty means every concept it overlaps.
+    #[serde(default)]
+    pub cancels: Vec<String>,
+    /// `phrase` (default): only concept words inside the phrase are cancelled; `sentence`: the
+    /// concepts are cancelled in the whole sentence ("... in the cold" makes colour changes
+    /// Raynaud's).
+    #[serde(default)]
+    pub scope: ExclusionScope,
+    /// Why it is not an alarm, for reviewers.
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExclusionScope {
+    #[default]
+    Phrase,
+    Sentence,
+}
+
+/// A concept as `safety.toml` declares it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Concept {
+    /// What it means, for reviewers.
+    pub about: String,
+    /// Whether "no", "not", "without"... take it away. Crisis concepts are not: "I don't want
+    /// to be here" is a warning sign, whatever words it is made of.
+    #[serde(default = "yes")]
+    pub negatable: bool,
+    /// Whether a body temperature written as a number (38.9, 39 C, 102F) stands for it.
+    #[serde(default)]
+    pub temperature: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A red flag: concepts that, all present in one sentence, raise `flag`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConceptRule {
+    pub flag: FlagKind,
+    /// Each item is a concept, or alternatives written `a|b`; every item must be present.
+    pub all: Vec<String>,
+    /// At most this many words between the first and the last concept, where the sentence
+    /// alone is too loose ("chest" and "pain" in a long run-on story).
+    #[serde(default)]
+    pub within: Option<usize>,
+    /// Items (written like `all`) that may be anywhere in the message rather than in the
+    /// sentence: a fact about the patient ("on dialysis", "high calcium") is often told once,
+    /// sentences before the symptom.
+    #[serde(default)]
+    pub anywhere: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    Urgent,
+    Crisis,
+    Dosing,
+}
+
+impl FlagKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagKind::Urgent => "urgent",
+            FlagKind::Crisis => "crisis",
+            FlagKind::Dosing => "dosing",
+        }
+    }
+}
+
+/// A term written with `{a,b}` variants, spelled out; `*` stays at the end of each.
+pub fn expand_variants(term: &str) -> Vec<String> {
+    let Some(open) = term.find('{') else {
+        return vec![term.to_string()];
+    };
+    let Some(close) = term[open..].find('}').map(|c| c + open) else {
+        return vec![term.to_string()];
+    };
+    let (head, tail) = (&term[..open], &term[close + 1..]);
+    let mut out = Vec::new();
+    for option in term[open + 1..close].split(',') {
+        for rest in expand_variants(tail) {
+            out.push(format!("{head}{option}{rest}"));
+        }
+    }
+    out
+}
+
+/// A term as it is matched, in normalised words: `first`, then each of `rest` (each begins
+/// with a space) right after the word a `*` let go on; `open` when the last word may go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub first: String,
+    pub rest: Vec<String>,
+    pub open: bool,
+}
+
+/// A term as it is matched: `{a,b}` spelled out, each variant cut at its `*`s and normalised.
+/// A `*` ends a word ("confundid* con" meets "confundida con"); `None` for a variant with a
+/// `*` inside a word or nothing to match.
+pub fn prepared_terms(term: &str) -> Vec<Option<Prepared>> {
+    expand_variants(term)
+        .into_iter()
+        .map(|variant| {
+            let variant = variant.trim();
+            let open = variant.ends_with('*');
+            let pieces: Vec<&str> = variant.trim_end_matches('*').split('*').collect();
+            let mut parts = Vec::with_capacity(pieces.len());
+            for (i, piece) in pieces.iter().enumerate() {
+                if i > 0 && !piece.starts_with(char::is_whitespace) {
+                    return None;
+                }
+                let normalized = normalize::normalize(piece);
+                if normalized.is_empty() {
+                    return None;
+                }
+                parts.push(normalized);
+            }
+            let mut parts = parts.into_iter();
+            let first = parts.next()?;
+            Some(Prepared {
+                first,
+                rest: parts.map(|p| format!(" {p}")).collect(),
+                open,
+            })
+        })
+        .collect()
+}
+
+/// Every problem with the languages and the concept rules, with file and item.
+pub(super) fn check(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    let safety = &kb.safety;
+    let problem = |file: &str, item: &str, message: String| Problem {
+        file: file.to_string(),
+        item: Some(item.to_string()),
+        message,
+    };
+    for (i, rule) in safety.rules.iter().enumerate() {
+        let item = format!("rules[{i}]");
+        if rule.all.is_empty() {
+            problems.push(problem("safety.toml", &item, "names no concepts".into()));
+        }
+        for name in rule
+            .all
+            .iter()
+            .chain(&rule.anywhere)
+            .flat_map(|a| a.split('|'))
+        {
+            if !safety.concepts.contains_key(name.trim()) {
+                problems.push(problem(
+                    "safety.toml",
+                    &item,
+                    format!("uses concept '{name}', which [concepts] does not declare"),
+                ));
+            }
+        }
+    }
+    for name in safety.concepts.keys() {
+        let used = safety.rules.iter().any(|r| {
+            r.all
+                .iter()
+                .chain(&r.anywhere)
+                .flat_map(|a| a.split('|'))
+                .any(|c| c.trim() == name)
+        });
+        if !used {
+            problems.push(problem(
+                "safety.toml",
+                name,
+                "is declared but no rule uses it".into(),
+            ));
+        }
+    }
+    if kb.languages.iter().all(|l| l.code != "en") {
+        problems.push(Problem {
+            file: "languages/".into(),
+            item: None,
+            message: "has no en.toml; English is the bot's own language".into(),
+        });
+    }
+    for language in &kb.languages {
+        check_language(kb, language, problems);
+    }
+}
+
+fn check_language(kb: &KnowledgeBase, language: &Language, problems: &mut Vec<Problem>) {
+    let file = format!("languages/{}.toml", language.code);
+    let mut push = |item: &str, message: String| {
+        problems.push(Problem {
+            file: file.clone(),
+            item: Some(item.to_string()),
+            message,
+        })
+    };
+    if crate::language::detect::whatlang_lang(&language.whatlang).is_none() {
+        push(
+            "whatlang",
+            format!(
+                "'{}' is not a language code the detector knows (ISO 639-3, e.g. 'fra')",
+                language.whatlang
+            ),
+        );
+    }
+    if language.code != "en" {
+        let t = &language.texts;
+        for (name, text) in [
+            ("texts.crisis", &t.crisis),
+            ("texts.crisis_footer", &t.crisis_footer),
+            ("texts.urgent", &t.urgent),
+            ("texts.dosing", &t.dosing),
+            ("texts.note", &t.note),
+        ] {
+            if text.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                push(
+                    name,
+                    "is missing or empty; every language needs its own".into(),
+                );
+            }
+        }
+        if language.markers.is_empty() {
+            push("markers", "lists no marker words".into());
+        }
+    }
+    let check_terms = |item: &str, terms: &[String], push: &mut dyn FnMut(&str, String)| {
+        if terms.is_empty() {
+            push(item, "lists no words".into());
+        }
+        for term in terms {
+            if term.matches('{').count() != term.matches('}').count() {
+                push(item, format!("term '{term}' has an unclosed {{"));
+            } else if prepared_terms(term).iter().any(Option::is_none) {
+                push(
+                    item,
+                    format!("term '{term}' has a part with no letters or digits, or a * inside a word (a * ends a word)"),
+                );
+            }
+        }
+    };
+    for (name, terms) in &language.concepts {
+        if !kb.safety.concepts.contains_key(name) {
+            push(
+                &format!("concepts.{name}"),
+                "is not a concept safety.toml declares".into(),
+            );
+        }
+        check_terms(&format!("concepts.{name}"), terms, &mut push);
+    }
+    check_terms("negation.before", &language.negation.before, &mut push);
+    if !language.negation.after.is_empty() {
+        check_terms("negation.after", &language.negation.after, &mut push);
+    }
+    check_terms("negation.stop", &language.negation.stop, &mut push);
+    if !language.negation.pseudo.is_empty() {
+        check_terms("negation.pseudo", &language.negation.pseudo, &mut push);
+    }
+    for (i, exclusion) in language.exclusions.iter().enumerate() {
+        let item = format!("exclusions[{i}]");
+        check_terms(&item, &exclusion.phrases, &mut push);
+        if exclusion.why.trim().is_empty() {
+            push(&item, "needs a 'why'".into());
+        }
+        for name in &exclusion.cancels {
+            if !kb.safety.concepts.contains_key(name) {
+                push(
+                    &item,
+                    format!("cancels '{name}', which safety.toml does not declare"),
+                );
+            }
+        }
+    }
+    // Every concept a rule needs should have words in every language, or the rule cannot
+    // fire there; say which.
+    for name in kb.safety.concepts.keys() {
+        if !language.concepts.contains_key(name) {
+            push(
+                "concepts",
+                format!("has no words for '{name}', so rules using it never fire in this language"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_are_spelled_out() {
+        assert_eq!(
+            expand_variants("want{,s,ed} to {die,be dead}"),
+            [
+                "want to die",
+                "want to be dead",
+                "wants to die",
+                "wants to be dead",
+                "wanted to die",
+                "wanted to be dead"
+            ]
+        );
+        assert_eq!(
+            prepared_terms("Fièvre*"),
+            [Some(Prepared {
+                first: "fievre".into(),
+                rest: vec![],
+                open: true
+            })]
+        );
+        assert_eq!(
+            prepared_terms("confundid* con"),
+            [Some(Prepared {
+                first: "confundid".into(),
+                rest: vec![" con".into()],
+                open: false
+            })]
+        );
+        assert_eq!(prepared_terms("ab*cd"), [None]);
+    }
+}

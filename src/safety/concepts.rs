@@ -1,0 +1,262 @@
+//! Finding every concept word, negation word and exclusion phrase of every language in one
+//! pass over the normalised message (Aho-Corasick), as word positions.
+//!
+//! Positions are in words, not bytes, so the typed and the spell-corrected forms of a message
+//! (which have the same words, some corrected) give comparable hits, and sentences, negation
+//! windows and rule spans are all counted the same way.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::knowledge::languages::prepared_terms;
+
+/// What a term stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// A concept, by index.
+    Concept(u16),
+    /// A negation that reaches forward ("no fever").
+    NegateBefore,
+    /// A negation that reaches back ("Fieber habe ich nicht").
+    NegateAfter,
+    /// Ends a negation's reach ("but").
+    Stop,
+    /// Holds a negation word that negates nothing ("can't stop vomiting").
+    Pseudo,
+    /// A figure of speech or other sense, by exclusion index.
+    Exclusion(u16),
+}
+
+/// One term as written in one language.
+#[derive(Debug, Clone)]
+struct Term {
+    kind: Kind,
+    language: u8,
+    /// The last word may go on ("fever*" meets "feverish").
+    open: bool,
+    /// What must follow the word a `*` let go on, for a `*` inside a term ("confundid* con").
+    rest: Vec<String>,
+}
+
+/// A term found in a message: words `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hit {
+    pub start: u32,
+    pub end: u32,
+    pub kind: Kind,
+    pub language: u8,
+}
+
+#[derive(Debug)]
+pub struct Finder {
+    automaton: AhoCorasick,
+    /// For each distinct pattern, every term written that way.
+    terms: Vec<Vec<Term>>,
+}
+
+/// Collects terms as (text, kind, language) before the automaton is built.
+#[derive(Debug, Default)]
+pub struct Builder {
+    patterns: Vec<String>,
+    terms: Vec<Vec<Term>>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl Builder {
+    pub fn add(&mut self, written: &str, kind: Kind, language: u8) {
+        for prepared in prepared_terms(written).into_iter().flatten() {
+            let slot = match self.index.get(&prepared.first) {
+                Some(&i) => i,
+                None => {
+                    self.index
+                        .insert(prepared.first.clone(), self.patterns.len());
+                    self.patterns.push(prepared.first);
+                    self.terms.push(Vec::new());
+                    self.patterns.len() - 1
+                }
+            };
+            let term = Term {
+                kind,
+                language,
+                open: prepared.open,
+                rest: prepared.rest,
+            };
+            let known = self.terms[slot].iter().any(|t| {
+                t.kind == term.kind
+                    && t.language == term.language
+                    && t.open == term.open
+                    && t.rest == term.rest
+            });
+            if !known {
+                self.terms[slot].push(term);
+            }
+        }
+    }
+
+    pub fn build(self) -> Result<Finder, aho_corasick::BuildError> {
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&self.patterns)?;
+        Ok(Finder {
+            automaton,
+            terms: self.terms,
+        })
+    }
+}
+
+impl Finder {
+    /// Every term of an allowed language (`allowed` is a bit set of language indexes) in
+    /// `text`, a normalised message whose words begin at the byte offsets `starts`.
+    pub fn find(&self, text: &str, starts: &[u32], allowed: u32, out: &mut Vec<Hit>) {
+        let bytes = text.as_bytes();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            if start > 0 && bytes[start - 1] != b' ' {
+                continue;
+            }
+            let Ok(first) = starts.binary_search(&(start as u32)) else {
+                continue;
+            };
+            for term in &self.terms[m.pattern().as_usize()] {
+                if allowed & (1 << term.language) == 0 {
+                    continue;
+                }
+                let Some(end) = term_end(text, end, &term.rest) else {
+                    continue;
+                };
+                let closed = end == bytes.len() || bytes[end] == b' ';
+                if !(closed || term.open) {
+                    continue;
+                }
+                // The word the match ends in (the last word may go on when the term is open).
+                let last = match starts.binary_search(&((end - 1) as u32)) {
+                    Ok(i) => i,
+                    Err(i) => i - 1,
+                };
+                out.push(Hit {
+                    start: first as u32,
+                    end: last as u32 + 1,
+                    kind: term.kind,
+                    language: term.language,
+                });
+            }
+        }
+    }
+}
+
+/// Where a term whose first part ends at `end` ends: after each part of `rest`, each found
+/// right after the word a `*` let go on; `None` when a part is not there.
+fn term_end(text: &str, mut end: usize, rest: &[String]) -> Option<usize> {
+    let bytes = text.as_bytes();
+    for part in rest {
+        while end < bytes.len() && bytes[end] != b' ' {
+            end += 1;
+        }
+        if !text[end..].starts_with(part.as_str()) {
+            return None;
+        }
+        end += part.len();
+    }
+    Some(end)
+}
+
+/// The byte offset at which each word of a normalised text begins.
+pub fn word_starts(text: &str, out: &mut Vec<u32>) {
+    out.clear();
+    let mut at_start = true;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b' ' {
+            at_start = true;
+        } else if at_start {
+            out.push(i as u32);
+            at_start = false;
+        }
+    }
+}
+
+/// Body temperatures written as numbers in normalised words: "38 9" (38.9), "39 c", "102f",
+/// "102 f", "40 degrees", "38 grados". A bare "39" is an age or a count, not a fever.
+pub fn temperatures<'a>(words: impl Iterator<Item = &'a str>, out: &mut Vec<u32>) {
+    let words: Vec<&str> = words.collect();
+    for (i, word) in words.iter().enumerate() {
+        let next = words.get(i + 1).copied().unwrap_or("");
+        let (digits, unit) = split_unit(word);
+        let Ok(n) = digits.parse::<u32>() else {
+            continue;
+        };
+        let celsius = (38..=42).contains(&n);
+        let fahrenheit = (100..=106).contains(&n);
+        let decimal = next.len() == 1 && next.bytes().all(|b| b.is_ascii_digit());
+        let unit_next = matches!(
+            next,
+            "c" | "f"
+                | "degrees"
+                | "degree"
+                | "deg"
+                | "grados"
+                | "grad"
+                | "gradi"
+                | "graus"
+                | "degres"
+                | "stopni"
+                | "stopnie"
+                | "celsius"
+                | "fahrenheit"
+        );
+        let with_unit = matches!(unit, "c" | "f");
+        if (celsius || fahrenheit) && (decimal || unit_next || with_unit) {
+            out.push(i as u32);
+        }
+    }
+}
+
+/// "102f" -> ("102", "f").
+fn split_unit(word: &str) -> (&str, &str) {
+    let cut = word
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(word.len());
+    word.split_at(cut)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(builder: Builder, text: &str) -> Vec<(u32, u32, Kind)> {
+        let finder = builder.build().expect("builds");
+        let mut starts = Vec::new();
+        word_starts(text, &mut starts);
+        let mut out = Vec::new();
+        finder.find(text, &starts, u32::MAX, &mut out);
+        out.sort();
+        out.into_iter().map(|h| (h.start, h.end, h.kind)).collect()
+    }
+
+    #[test]
+    fn finds_whole_words_and_open_endings() {
+        let mut b = Builder::default();
+        b.add("fever*", Kind::Concept(0), 0);
+        b.add("no", Kind::NegateBefore, 0);
+        b.add("short of breath", Kind::Concept(1), 0);
+        b.add("confus* by", Kind::Concept(2), 0);
+        assert_eq!(
+            hits(
+                b,
+                "not feverish no fever but short of breath nothing confused by"
+            ),
+            [
+                (1, 2, Kind::Concept(0)),
+                (2, 3, Kind::NegateBefore),
+                (3, 4, Kind::Concept(0)),
+                (5, 8, Kind::Concept(1)),
+                (9, 11, Kind::Concept(2)),
+            ]
+        );
+    }
+
+    #[test]
+    fn temperatures_need_a_decimal_or_a_unit() {
+        let mut out = Vec::new();
+        temperatures("im 39 and my temp is 38 9 or 102f".split(' '), &mut out);
+        assert_eq!(out, [6, 9]);
+    }
+}

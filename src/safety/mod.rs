@@ -1,0 +1,642 @@
+//! Red flags, checked before any matching: urgent symptoms, crisis, and personal dosing.
+//!
+//! A message is read sentence by sentence, by meaning: each language's words for each concept
+//! ("chest", "pain", "fever", "wound", "wish to die"...) are found in one pass
+//! (`concepts`), negated concepts are set aside as clinical text tools do it (`negation`),
+//! figures of speech are set aside by the exclusions each language lists, and a red flag is a
+//! combination of the remaining concepts within one sentence (`[[rules]]` in `safety.toml`).
+//! Exact phrases (the regular expressions of `safety.toml`) still raise their flags too.
+//!
+//! The writer's language is detected (`language::detect`) so that a safety reply comes in
+//! that language; the concepts of English, the bot's own language, are always read.
+
+mod concepts;
+mod negation;
+
+use std::fmt;
+
+use crate::knowledge::languages::{ExclusionScope, FlagKind};
+use crate::knowledge::KnowledgeBase;
+use crate::language::detect::{Detected, Detector};
+use crate::language::{normalize, sentences, Analysis};
+use crate::patterns::{Forms, Rule};
+
+use concepts::{Builder, Finder, Hit, Kind};
+
+/// Which flags a message raises.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// Symptoms that need a doctor now.
+    pub urgent: bool,
+    /// Self-harm or suicide.
+    pub crisis: bool,
+    /// A personal dose, or starting, stopping or changing a medicine.
+    pub dosing: bool,
+}
+
+impl Flags {
+    fn raise(&mut self, flag: FlagKind) {
+        match flag {
+            FlagKind::Urgent => self.urgent = true,
+            FlagKind::Crisis => self.crisis = true,
+            FlagKind::Dosing => self.dosing = true,
+        }
+    }
+
+    fn union(self, other: Flags) -> Flags {
+        Flags {
+            urgent: self.urgent || other.urgent,
+            crisis: self.crisis || other.crisis,
+            dosing: self.dosing || other.dosing,
+        }
+    }
+}
+
+/// What the safety layer makes of a message: its flags and the writer's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    pub flags: Flags,
+    /// The language safety texts are given in: an index into the knowledge base's languages.
+    pub language: usize,
+    /// Which "I answer in English" note the reply carries, if any.
+    pub note: Note,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Note {
+    /// English, or too little to tell.
+    None,
+    /// The note of this language (an index into the knowledge base's languages).
+    In(usize),
+    /// A language the bot does not read: the English note.
+    English,
+}
+
+/// A language's safety texts, English's where it has none of its own.
+#[derive(Debug, Clone, Copy)]
+pub struct Texts<'a> {
+    pub code: &'a str,
+    pub crisis: &'a str,
+    pub crisis_footer: &'a str,
+    pub urgent: &'a str,
+    pub dosing: &'a str,
+}
+
+/// The texts of language `index` of `kb`.
+pub fn texts(kb: &KnowledgeBase, index: usize) -> Texts<'_> {
+    let safety = &kb.safety;
+    let language = kb.languages.get(index);
+    let own = |pick: fn(&crate::knowledge::languages::LanguageTexts) -> &Option<String>| {
+        language
+            .and_then(|l| pick(&l.texts).as_deref())
+            .map(str::trim)
+    };
+    Texts {
+        code: language.map_or("en", |l| l.code.as_str()),
+        crisis: own(|t| &t.crisis).unwrap_or(safety.crisis.text.trim()),
+        crisis_footer: own(|t| &t.crisis_footer).unwrap_or(safety.crisis_footer.trim()),
+        urgent: own(|t| &t.urgent).unwrap_or(safety.urgent.text.trim()),
+        dosing: own(|t| &t.dosing).unwrap_or(safety.dosing.text.trim()),
+    }
+}
+
+/// The note for `note`, in its language.
+pub fn note_text(kb: &KnowledgeBase, note: Note) -> Option<&str> {
+    match note {
+        Note::None => None,
+        Note::In(index) => kb
+            .languages
+            .get(index)
+            .and_then(|l| l.texts.note.as_deref())
+            .or(Some(kb.safety.language_note.as_str()))
+            .map(str::trim),
+        Note::English => Some(kb.safety.language_note.trim()),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SafetyError {
+    #[error("a safety pattern does not compile: {0}")]
+    Pattern(#[from] crate::patterns::Error),
+    #[error("the safety layer's words cannot be searched for: {0}")]
+    Words(#[from] aho_corasick::BuildError),
+}
+
+#[derive(Debug)]
+struct Concept {
+    name: String,
+    negatable: bool,
+    temperature: bool,
+}
+
+#[derive(Debug)]
+struct ConceptRule {
+    flag: FlagKind,
+    /// Every group must be present; a group is satisfied by any of its concepts.
+    groups: Vec<Vec<u16>>,
+    /// Groups that may be satisfied anywhere in the message.
+    anywhere: Vec<Vec<u16>>,
+    within: Option<u32>,
+}
+
+#[derive(Debug)]
+struct Exclusion {
+    cancels: Vec<u16>,
+    scope: ExclusionScope,
+    /// Why it is not an alarm, as `safety.toml` says, for `--explain`.
+    why: String,
+}
+
+#[derive(Debug)]
+pub struct Safety {
+    urgent: Rule,
+    crisis: Rule,
+    dosing: Rule,
+    finder: Finder,
+    concepts: Vec<Concept>,
+    rules: Vec<ConceptRule>,
+    exclusions: Vec<Exclusion>,
+    window: u32,
+    detector: Detector,
+    /// Language codes, by index; English is index `english`.
+    codes: Vec<String>,
+    english: usize,
+}
+
+impl Safety {
+    pub fn new(kb: &KnowledgeBase) -> Result<Safety, SafetyError> {
+        let config = &kb.safety;
+        let rule = |r: &crate::knowledge::SafetyRule| {
+            Rule::new(&r.patterns, &r.unless, &config.sets, Forms::All)
+        };
+        let concepts: Vec<Concept> = config
+            .concepts
+            .iter()
+            .map(|(name, c)| Concept {
+                name: name.clone(),
+                negatable: c.negatable,
+                temperature: c.temperature,
+            })
+            .collect();
+        let concept_index = |name: &str| -> Option<u16> {
+            concepts
+                .iter()
+                .position(|c| c.name == name.trim())
+                .map(|i| i as u16)
+        };
+        let rules = config
+            .rules
+            .iter()
+            .map(|r| ConceptRule {
+                flag: r.flag,
+                groups: r
+                    .all
+                    .iter()
+                    .map(|g| g.split('|').filter_map(concept_index).collect())
+                    .collect(),
+                anywhere: r
+                    .anywhere
+                    .iter()
+                    .map(|g| g.split('|').filter_map(concept_index).collect())
+                    .collect(),
+                within: r.within.map(|w| w as u32),
+            })
+            .collect();
+        let mut builder = Builder::default();
+        let mut exclusions = Vec::new();
+        for (l, language) in kb.languages.iter().enumerate().take(32) {
+            let l = l as u8;
+            for (name, terms) in &language.concepts {
+                let Some(c) = concept_index(name) else {
+                    continue;
+                };
+                for term in terms {
+                    builder.add(term, Kind::Concept(c), l);
+                }
+            }
+            for term in &language.negation.before {
+                builder.add(term, Kind::NegateBefore, l);
+            }
+            for term in &language.negation.after {
+                builder.add(term, Kind::NegateAfter, l);
+            }
+            for term in &language.negation.stop {
+                builder.add(term, Kind::Stop, l);
+            }
+            for term in &language.negation.pseudo {
+                builder.add(term, Kind::Pseudo, l);
+            }
+            for exclusion in &language.exclusions {
+                let id = exclusions.len() as u16;
+                exclusions.push(Exclusion {
+                    cancels: exclusion
+                        .cancels
+                        .iter()
+                        .filter_map(|n| concept_index(n))
+                        .collect(),
+                    scope: exclusion.scope,
+                    why: exclusion.why.clone(),
+                });
+                for phrase in &exclusion.phrases {
+                    builder.add(phrase, Kind::Exclusion(id), l);
+                }
+            }
+        }
+        Ok(Safety {
+            urgent: rule(&config.urgent)?,
+            crisis: rule(&config.crisis)?,
+            dosing: rule(&config.dosing)?,
+            finder: builder.build()?,
+            concepts,
+            rules,
+            exclusions,
+            window: config.negation_window as u32,
+            detector: Detector::new(&kb.languages),
+            codes: kb.languages.iter().map(|l| l.code.clone()).collect(),
+            english: kb
+                .languages
+                .iter()
+                .position(|l| l.code == "en")
+                .unwrap_or(0),
+        })
+    }
+
+    /// The flags `message` (analysed as `analysis`) raises, and the writer's language.
+    pub fn check(&self, message: &str, analysis: &Analysis) -> Verdict {
+        self.read(message, analysis, None)
+    }
+
+    /// What `check` saw, sentence by sentence, for curators (`ask --explain`).
+    pub fn explain(&self, message: &str, analysis: &Analysis) -> Explanation {
+        let mut explanation = Explanation::default();
+        let verdict = self.read(message, analysis, Some(&mut explanation));
+        explanation.flags = verdict.flags;
+        explanation
+    }
+
+    fn read(
+        &self,
+        message: &str,
+        analysis: &Analysis,
+        mut explain: Option<&mut Explanation>,
+    ) -> Verdict {
+        let detected = self.detector.detect(
+            message,
+            analysis.normalized.split(' ').filter(|w| !w.is_empty()),
+        );
+        let english = 1u32 << self.english;
+        let (allowed, mut language, note) = match detected {
+            // Sure it is English: English words only ("male" is Italian for pain). Sure it is
+            // another language: every language's words, since neighbours (Spanish and Italian)
+            // are easily taken for each other.
+            Detected::Known { index, sure: true } => (
+                if index == self.english {
+                    english
+                } else {
+                    u32::MAX
+                },
+                index,
+                if index == self.english {
+                    Note::None
+                } else {
+                    Note::In(index)
+                },
+            ),
+            // Unsure (a short or mixed message): English, unless the concept words found
+            // below are another language's.
+            Detected::Known { sure: false, .. } => (u32::MAX, self.english, Note::None),
+            Detected::Other => (u32::MAX, self.english, Note::English),
+            Detected::Unknown => (u32::MAX, self.english, Note::None),
+        };
+
+        // The words of each sentence, as positions in the normalised message.
+        let total = analysis
+            .normalized
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .count() as u32;
+        let mut sentences: Vec<(u32, u32)> = Vec::new();
+        let mut at = 0u32;
+        for sentence in sentences::split(message) {
+            let n = normalize::count_words(sentence.text) as u32;
+            if n > 0 {
+                sentences.push((at, at + n));
+                at += n;
+            }
+        }
+        if at != total {
+            // A character normalised differently from how it was counted: read the message
+            // as one sentence rather than misplace a boundary.
+            sentences = vec![(0, total)];
+        }
+
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut starts: Vec<u32> = Vec::new();
+        concepts::word_starts(&analysis.normalized, &mut starts);
+        self.finder
+            .find(&analysis.normalized, &starts, allowed, &mut hits);
+        if let Some(c) = self.concepts.iter().position(|c| c.temperature) {
+            let mut at = Vec::new();
+            concepts::temperatures(analysis.normalized.split(' '), &mut at);
+            hits.extend(at.into_iter().map(|start| Hit {
+                start,
+                end: start + 1,
+                kind: Kind::Concept(c as u16),
+                language: self.english as u8,
+            }));
+        }
+        // Negation words are read in the writer's language only: "no peito" is Portuguese for
+        // "in the chest", not an English "no".
+        if let Detected::Known { index, sure: true } = detected {
+            hits.retain(|h| {
+                !matches!(
+                    h.kind,
+                    Kind::NegateBefore | Kind::NegateAfter | Kind::Stop | Kind::Pseudo
+                ) || h.language as usize == index
+            });
+        }
+        // A negation word inside a pseudo-negation ("no para de vomitar") negates nothing.
+        let pseudo: Vec<(u32, u32)> = hits
+            .iter()
+            .filter(|h| h.kind == Kind::Pseudo)
+            .map(|h| (h.start, h.end))
+            .collect();
+        if !pseudo.is_empty() {
+            hits.retain(|h| {
+                !matches!(h.kind, Kind::NegateBefore | Kind::NegateAfter)
+                    || !pseudo.iter().any(|&(s, e)| h.start < e && s < h.end)
+            });
+        }
+        // Too short to tell ("Je veux mourir."): the language whose concept words were found
+        // is the best evidence of the writer's language.
+        if !matches!(detected, Detected::Known { sure: true, .. }) {
+            let mut votes = [0u32; 32];
+            let english = self.english as u8;
+            for hit in &hits {
+                // A word English and another language share ("deposit", "dose") is no
+                // evidence either way.
+                let shared = hits.iter().any(|e| {
+                    (e.language == english) != (hit.language == english)
+                        && (e.start, e.end, e.kind) == (hit.start, hit.end, hit.kind)
+                });
+                if matches!(hit.kind, Kind::Concept(_)) && !shared {
+                    votes[hit.language as usize % 32] += 1;
+                }
+            }
+            // English words (medicine names) are shared by every language: another
+            // language's words, where there are as many, say more.
+            // Where English words led the guess, one foreign word ("warm", "male") is not
+            // enough to change it.
+            let needed = match detected {
+                Detected::Known { index, .. } if index == self.english => 2,
+                _ => 1,
+            };
+            let others = (0..self.codes.len())
+                .filter(|&i| {
+                    i != self.english && votes[i] >= needed && votes[i] >= votes[self.english]
+                })
+                .max_by_key(|&i| (votes[i], i == language));
+            if let Some(best) = others {
+                language = best;
+            } else if votes[self.english] > 0 && matches!(detected, Detected::Unknown) {
+                language = self.english;
+            }
+        }
+        // Spelling correction knows English words only; in another language it would turn
+        // words into English ones.
+        if language == self.english && analysis.spelled != analysis.normalized {
+            concepts::word_starts(&analysis.spelled, &mut starts);
+            self.finder
+                .find(&analysis.spelled, &starts, allowed, &mut hits);
+        }
+        hits.sort_unstable();
+        hits.dedup_by(|a, b| a.start == b.start && a.end == b.end && a.kind == b.kind);
+
+        // First every sentence's live concepts (neither negated nor excluded), then the rules,
+        // since some rules take a fact from anywhere in the message.
+        let mut live: Vec<(u16, u32)> = Vec::new();
+        let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(sentences.len());
+        let mut readings: Vec<SentenceReading> = Vec::new();
+        for &(from, to) in &sentences {
+            let first = hits.partition_point(|h| h.start < from);
+            let last = hits.partition_point(|h| h.start < to);
+            let within = &hits[first..last];
+            let begin = live.len();
+            let mut reading = explain.as_ref().map(|_| SentenceReading {
+                text: words(&analysis.normalized, from, to),
+                ..SentenceReading::default()
+            });
+            for hit in within.iter().filter(|h| h.end <= to) {
+                let Kind::Concept(c) = hit.kind else {
+                    continue;
+                };
+                let concept = &self.concepts[c as usize];
+                let excluded_by = self.excluded(hit, c, within);
+                let excluded = excluded_by.is_some();
+                let negated =
+                    !excluded && concept.negatable && negation::negated(hit, within, self.window);
+                if !excluded && !negated {
+                    live.push((c, hit.start));
+                }
+                if let Some(reading) = reading.as_mut() {
+                    reading.concepts.push(ConceptReading {
+                        concept: concept.name.clone(),
+                        words: words(&analysis.normalized, hit.start, hit.end),
+                        language: self.codes[hit.language as usize].clone(),
+                        negated,
+                        excluded_by: excluded_by.map(|e| self.exclusions[e].why.clone()),
+                    });
+                }
+            }
+            bounds.push((begin, live.len()));
+            readings.extend(reading);
+        }
+        let mut flags = Flags::default();
+        for (s, &(begin, end)) in bounds.iter().enumerate() {
+            for (i, rule) in self.rules.iter().enumerate() {
+                if fires(rule, &live[begin..end], &live) {
+                    flags.raise(rule.flag);
+                    if let Some(reading) = readings.get_mut(s) {
+                        reading.fired.push(format!(
+                            "{} (rule {i}: {})",
+                            rule.flag.as_str(),
+                            self.describe(rule)
+                        ));
+                    }
+                }
+            }
+        }
+        if let Some(explanation) = explain.as_mut() {
+            explanation.sentences = readings;
+        }
+
+        let phrases = Flags {
+            urgent: self.urgent.matches(analysis),
+            crisis: self.crisis.matches(analysis),
+            dosing: self.dosing.matches(analysis),
+        };
+        if let Some(explanation) = explain {
+            explanation.phrases = phrases;
+            explanation.language = match detected {
+                Detected::Known { index, sure } => format!(
+                    "{}{}",
+                    self.codes[index],
+                    if sure { "" } else { " (unsure)" }
+                ),
+                Detected::Other => "another language".into(),
+                Detected::Unknown => "too short to tell (read as English)".into(),
+            };
+        }
+        Verdict {
+            flags: flags.union(phrases),
+            language,
+            note,
+        }
+    }
+
+    /// A rule as concept names: "chest + pain (anywhere: dialysis)".
+    fn describe(&self, rule: &ConceptRule) -> String {
+        let names = |groups: &[Vec<u16>]| {
+            groups
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|&c| self.concepts[c as usize].name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("|")
+                })
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        let mut out = names(&rule.groups);
+        if !rule.anywhere.is_empty() {
+            out.push_str(&format!(" (anywhere: {})", names(&rule.anywhere)));
+        }
+        out
+    }
+
+    /// The exclusion in the sentence that takes `hit` (of concept `c`) away, if one does.
+    fn excluded(&self, hit: &Hit, c: u16, sentence: &[Hit]) -> Option<usize> {
+        sentence.iter().find_map(|x| {
+            let Kind::Exclusion(e) = x.kind else {
+                return None;
+            };
+            let exclusion = &self.exclusions[e as usize];
+            let cancels = exclusion.cancels.is_empty() || exclusion.cancels.contains(&c);
+            let applies = cancels
+                && match exclusion.scope {
+                    ExclusionScope::Sentence => true,
+                    ExclusionScope::Phrase => x.start < hit.end && hit.start < x.end,
+                };
+            applies.then_some(e as usize)
+        })
+    }
+}
+
+/// Whether every group of `rule` has a live concept in the sentence (`live`), all within the
+/// rule's span, and every `anywhere` group one in the message (`message`).
+fn fires(rule: &ConceptRule, live: &[(u16, u32)], message: &[(u16, u32)]) -> bool {
+    let Some((first, rest)) = rule.groups.split_first() else {
+        return false;
+    };
+    if !rule
+        .anywhere
+        .iter()
+        .all(|group| message.iter().any(|(c, _)| group.contains(c)))
+    {
+        return false;
+    }
+    let span = rule.within.unwrap_or(u32::MAX);
+    live.iter()
+        .filter(|(c, _)| first.contains(c))
+        .any(|&(_, anchor)| {
+            rest.iter().all(|group| {
+                live.iter()
+                    .any(|&(c, at)| group.contains(&c) && at.abs_diff(anchor) <= span)
+            })
+        })
+}
+
+/// Words `from..to` of a normalised text.
+fn words(text: &str, from: u32, to: u32) -> String {
+    text.split(' ')
+        .filter(|w| !w.is_empty())
+        .skip(from as usize)
+        .take((to - from) as usize)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What the safety layer saw in a message, for `ask --explain`.
+#[derive(Debug, Clone, Default)]
+pub struct Explanation {
+    /// The language detected, as a code, or why none was.
+    pub language: String,
+    pub sentences: Vec<SentenceReading>,
+    /// Flags raised by the exact phrases of `safety.toml`.
+    pub phrases: Flags,
+    /// Every flag raised.
+    pub flags: Flags,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SentenceReading {
+    /// The sentence, normalised.
+    pub text: String,
+    pub concepts: Vec<ConceptReading>,
+    /// The rules that fired in this sentence.
+    pub fired: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConceptReading {
+    pub concept: String,
+    /// The words that stood for it.
+    pub words: String,
+    /// The language whose words they are.
+    pub language: String,
+    pub negated: bool,
+    /// Why an exclusion took it away ("figures of speech: ..."), if one did.
+    pub excluded_by: Option<String>,
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "language:   {}", self.language)?;
+        for (i, sentence) in self.sentences.iter().enumerate() {
+            writeln!(f, "sentence {}: {}", i + 1, sentence.text)?;
+            for c in &sentence.concepts {
+                let state = match (&c.excluded_by, c.negated) {
+                    (Some(why), _) => format!(" EXCLUDED ({why})"),
+                    (None, true) => " NEGATED".to_string(),
+                    (None, false) => String::new(),
+                };
+                writeln!(
+                    f,
+                    "  {} <- \"{}\" [{}]{state}",
+                    c.concept, c.words, c.language
+                )?;
+            }
+            for rule in &sentence.fired {
+                writeln!(f, "  fired: {rule}")?;
+            }
+        }
+        let list = |flags: Flags| {
+            let names: Vec<&str> = [
+                (flags.urgent, "urgent"),
+                (flags.crisis, "crisis"),
+                (flags.dosing, "dosing"),
+            ]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names.join(", ")
+            }
+        };
+        writeln!(f, "exact phrases: {}", list(self.phrases))?;
+        writeln!(f, "flags:      {}", list(self.flags))
+    }
+}
