@@ -222,6 +222,10 @@ pub struct Aspect {
     pub general: Option<String>,
     /// Patterns read in the asking sentences.
     pub cues: Vec<String>,
+    /// Broader aspects this one narrows when a sentence asks both: "what else can look like
+    /// calcinosis" asks about look-alikes, not about how calcinosis looks.
+    #[serde(default)]
+    pub over: Vec<String>,
 }
 
 /// What a message can be about: scleroderma, dialysis, a baby, a drug...

@@ -176,7 +176,7 @@ impl Matcher {
         let mut evidence = words.evidence.clone();
         // The asking sentences on their own, when there are some and they are not the whole
         // message: what is asked, apart from the story.
-        let focus = reading.asking & all;
+        let focus = (reading.asking | reading.context) & all;
         let focused = reading.explicit && focus != all;
         if focused {
             let (in_focus, _) = self.word_signals(analysis, focus, &words.sentence_patterns);
@@ -521,6 +521,8 @@ impl Signals {
         } else {
             words
         };
-        (words + FACET_WEIGHT * self.facet).min(1.0)
+        // Not capped at 1: two entries both past "sure" still differ in how much speaks for
+        // each (replies show it capped).
+        words + FACET_WEIGHT * self.facet
     }
 }
