@@ -202,6 +202,10 @@ pub struct Facets {
     /// the message names a subject).
     #[serde(default)]
     pub domain: Vec<String>,
+    /// Patterns that show a message speaks of deposits in the skin: in a story that does, an
+    /// out-of-scope word counts only near its question.
+    #[serde(default)]
+    pub skin: Vec<String>,
     #[serde(default)]
     pub aspect: Vec<Aspect>,
     #[serde(default)]

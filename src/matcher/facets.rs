@@ -90,6 +90,18 @@ pub struct Reading {
 }
 
 impl Reading {
+    /// The sentences that say what the message is about, for rules that decline a topic or
+    /// name a remedy: in a story around a question, the asking sentences, those they point to
+    /// and the sentence just before each ("my dog has a lump. what is it?"); otherwise every
+    /// sentence. "Walking the dog again" in a story does not make its question one about pets.
+    pub fn topical(&self, sentences: usize) -> u64 {
+        let all = (0..sentences).fold(0, |set, i| set | sentence_bit(i));
+        if !self.explicit || sentences < super::STORY_SENTENCES || self.asking & all == all {
+            return all;
+        }
+        (self.asking | self.context | self.asking >> 1) & all
+    }
+
     /// The reading of one asking sentence on its own: its aspects, and the message's subjects,
     /// those it does not name counting as story.
     pub fn question(&self, sentence: usize, aspects: u64, named: u64) -> Reading {

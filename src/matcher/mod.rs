@@ -343,7 +343,11 @@ impl Matcher {
     /// of a different entry, the first asked is answered and the others are offered, rather
     /// than a clarify between two questions that were both asked.
     pub fn understand(&self, analysis: &Analysis) -> Understanding {
-        let reading = self.read(analysis);
+        self.understand_read(analysis, self.read(analysis))
+    }
+
+    /// `understand` for a message already read.
+    pub fn understand_read(&self, analysis: &Analysis, reading: Reading) -> Understanding {
         let words = self.words(analysis, &reading);
         let scored = self.rank_with(analysis, &reading, &words);
         let ranked: Vec<Ranked> = scored.iter().map(|(r, _)| *r).collect();
