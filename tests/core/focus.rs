@@ -79,6 +79,14 @@ fn two_questions_get_one_answer_and_an_offer_of_the_other() {
     let text = calcibot::render::text(&reply);
     assert!(text.contains("You also asked about:\n  1. "), "{text}");
 
+    // Both questions clear: the first answered, the second offered, not a clarify.
+    let reply = bot.ask(
+        "How can I tell when a lump needs a doctor? Also which specialist deals with calcinosis?",
+    );
+    assert_eq!(id(&reply), Some("when-to-see-doctor"));
+    let also: Vec<&str> = reply.also().iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(also, ["which-specialist"]);
+
     let one = bot.ask("what scan is best for seeing how deep the calcium goes?");
     assert!(one.also().is_empty(), "one question, nothing else offered");
 }
@@ -224,6 +232,8 @@ fn the_narrower_question_wins() {
             "Which médico treats calcinose, dermatologista or reumatologista?",
             "which-specialist",
         ),
+        // Cured, or for life: the outlook.
+        ("is calcinosis curable or is it something for life?", "prognosis"),
     ] {
         assert_answers(&bot, message, expected);
     }
