@@ -15,6 +15,9 @@ pub use regex::Error;
 
 use crate::language::Analysis;
 
+/// The lazy DFA cache of each pattern set (see `compile_set`).
+const LAZY_DFA_CACHE_BYTES: usize = 16 << 20;
+
 /// Compiles patterns into one set, the way every pattern of the base is compiled.
 pub fn compile_set<I, S>(patterns: I) -> Result<RegexSet, Error>
 where
@@ -23,6 +26,10 @@ where
 {
     regex::bytes::RegexSetBuilder::new(patterns)
         .unicode(false)
+        // The lazy DFA of a set of many intent patterns needs more states than the default
+        // cache holds: past it, the cache is cleared and states are rebuilt on every message,
+        // which cost several times the rest of a reply. The cache grows only as states are met.
+        .dfa_size_limit(LAZY_DFA_CACHE_BYTES)
         .build()
 }
 
