@@ -202,6 +202,10 @@ pub struct Facets {
     /// the message names a subject).
     #[serde(default)]
     pub domain: Vec<String>,
+    /// Patterns that show a message speaks of deposits in the skin: in a story that does, an
+    /// out-of-scope word counts only near its question.
+    #[serde(default)]
+    pub skin: Vec<String>,
     #[serde(default)]
     pub aspect: Vec<Aspect>,
     #[serde(default)]
@@ -222,6 +226,10 @@ pub struct Aspect {
     pub general: Option<String>,
     /// Patterns read in the asking sentences.
     pub cues: Vec<String>,
+    /// Broader aspects this one narrows when a sentence asks both: "what else can look like
+    /// calcinosis" asks about look-alikes, not about how calcinosis looks.
+    #[serde(default)]
+    pub over: Vec<String>,
 }
 
 /// What a message can be about: scleroderma, dialysis, a baby, a drug...
