@@ -111,6 +111,12 @@ pub struct Concept {
     /// Whether a body temperature written as a number (38.9, 39 C, 102F) stands for it.
     #[serde(default)]
     pub temperature: bool,
+    /// Whether an amount written with its unit in one word ("60mg", "500mcg") stands for it.
+    #[serde(default)]
+    pub dose_amount: bool,
+    /// Whether a count of times written "3x" or "x3" ("3x a day") stands for it.
+    #[serde(default)]
+    pub times: bool,
 }
 
 fn yes() -> bool {

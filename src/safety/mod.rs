@@ -126,7 +126,10 @@ pub enum SafetyError {
 struct Concept {
     name: String,
     negatable: bool,
-    temperature: bool,
+    /// Which number written in a message also stands for it ("38.9", "60mg", "3x").
+    numbers: Option<concepts::Number>,
+    /// Read in every language: it raises crisis and nothing else.
+    everywhere: bool,
 }
 
 #[derive(Debug)]
@@ -169,13 +172,34 @@ impl Safety {
         let rule = |r: &crate::knowledge::SafetyRule| {
             Rule::new(&r.patterns, &r.unless, &config.sets, Forms::All)
         };
+        let uses = |name: &str, flag: Option<FlagKind>| {
+            config.rules.iter().any(|r| {
+                flag.is_none_or(|f| r.flag == f)
+                    && r.all
+                        .iter()
+                        .chain(&r.anywhere)
+                        .flat_map(|g| g.split('|'))
+                        .any(|c| c.trim() == name)
+            })
+        };
         let concepts: Vec<Concept> = config
             .concepts
             .iter()
             .map(|(name, c)| Concept {
                 name: name.clone(),
                 negatable: c.negatable,
-                temperature: c.temperature,
+                numbers: if c.temperature {
+                    Some(concepts::Number::Temperature)
+                } else if c.dose_amount {
+                    Some(concepts::Number::DoseAmount)
+                } else if c.times {
+                    Some(concepts::Number::Times)
+                } else {
+                    None
+                },
+                everywhere: uses(name, None)
+                    && !uses(name, Some(FlagKind::Urgent))
+                    && !uses(name, Some(FlagKind::Dosing)),
             })
             .collect();
         let concept_index = |name: &str| -> Option<u16> {
@@ -211,7 +235,11 @@ impl Safety {
                     continue;
                 };
                 for term in terms {
-                    builder.add(term, Kind::Concept(c), l);
+                    if concepts[c as usize].everywhere {
+                        builder.add_everywhere(term, Kind::Concept(c), l);
+                    } else {
+                        builder.add(term, Kind::Concept(c), l);
+                    }
                 }
             }
             for term in &language.negation.before {
@@ -335,15 +363,19 @@ impl Safety {
         concepts::word_starts(&analysis.normalized, &mut starts);
         self.finder
             .find(&analysis.normalized, &starts, allowed, &mut hits);
-        if let Some(c) = self.concepts.iter().position(|c| c.temperature) {
+        if analysis.normalized.bytes().any(|b| b.is_ascii_digit()) {
             let mut at = Vec::new();
-            concepts::temperatures(analysis.normalized.split(' '), &mut at);
-            hits.extend(at.into_iter().map(|start| Hit {
-                start,
-                end: start + 1,
-                kind: Kind::Concept(c as u16),
-                language: self.english as u8,
-            }));
+            concepts::numbers(analysis.normalized.split(' '), &mut at);
+            for (start, number) in at {
+                if let Some(c) = self.concepts.iter().position(|c| c.numbers == Some(number)) {
+                    hits.push(Hit {
+                        start,
+                        end: start + 1,
+                        kind: Kind::Concept(c as u16),
+                        language: self.english as u8,
+                    });
+                }
+            }
         }
         // Negation words are read in the writer's language only: "no peito" is Portuguese for
         // "in the chest", not an English "no".
