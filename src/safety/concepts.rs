@@ -7,7 +7,7 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::knowledge::languages::prepared_terms;
+use crate::language::normalize;
 
 /// What a term stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -187,6 +187,65 @@ pub fn word_starts(text: &str, out: &mut Vec<u32>) {
     }
 }
 
+/// A term written with `{a,b}` variants, spelled out; `*` stays at the end of each.
+pub fn expand_variants(term: &str) -> Vec<String> {
+    let Some(open) = term.find('{') else {
+        return vec![term.to_string()];
+    };
+    let Some(close) = term[open..].find('}').map(|c| c + open) else {
+        return vec![term.to_string()];
+    };
+    let (head, tail) = (&term[..open], &term[close + 1..]);
+    let mut out = Vec::new();
+    for option in term[open + 1..close].split(',') {
+        for rest in expand_variants(tail) {
+            out.push(format!("{head}{option}{rest}"));
+        }
+    }
+    out
+}
+
+/// A term as it is matched, in normalised words: `first`, then each of `rest` (each begins
+/// with a space) right after the word a `*` let go on; `open` when the last word may go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub first: String,
+    pub rest: Vec<String>,
+    pub open: bool,
+}
+
+/// A term as it is matched: `{a,b}` spelled out, each variant cut at its `*`s and normalised.
+/// A `*` ends a word ("confundid* con" meets "confundida con"); `None` for a variant with a
+/// `*` inside a word or nothing to match.
+pub fn prepared_terms(term: &str) -> Vec<Option<Prepared>> {
+    expand_variants(term)
+        .into_iter()
+        .map(|variant| {
+            let variant = variant.trim();
+            let open = variant.ends_with('*');
+            let pieces: Vec<&str> = variant.trim_end_matches('*').split('*').collect();
+            let mut parts = Vec::with_capacity(pieces.len());
+            for (i, piece) in pieces.iter().enumerate() {
+                if i > 0 && !piece.starts_with(char::is_whitespace) {
+                    return None;
+                }
+                let normalized = normalize::normalize(piece);
+                if normalized.is_empty() {
+                    return None;
+                }
+                parts.push(normalized);
+            }
+            let mut parts = parts.into_iter();
+            let first = parts.next()?;
+            Some(Prepared {
+                first,
+                rest: parts.map(|p| format!(" {p}")).collect(),
+                open,
+            })
+        })
+        .collect()
+}
+
 /// What a number written in a message can stand for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Number {
@@ -324,5 +383,37 @@ mod tests {
                 (7, Number::Times)
             ]
         );
+    }
+
+    #[test]
+    fn variants_are_spelled_out() {
+        assert_eq!(
+            expand_variants("want{,s,ed} to {die,be dead}"),
+            [
+                "want to die",
+                "want to be dead",
+                "wants to die",
+                "wants to be dead",
+                "wanted to die",
+                "wanted to be dead"
+            ]
+        );
+        assert_eq!(
+            prepared_terms("Fièvre*"),
+            [Some(Prepared {
+                first: "fievre".into(),
+                rest: vec![],
+                open: true
+            })]
+        );
+        assert_eq!(
+            prepared_terms("confundid* con"),
+            [Some(Prepared {
+                first: "confundid".into(),
+                rest: vec![" con".into()],
+                open: false
+            })]
+        );
+        assert_eq!(prepared_terms("ab*cd"), [None]);
     }
 }

@@ -18,9 +18,10 @@ use std::fmt;
 use crate::knowledge::languages::{ExclusionScope, FlagKind};
 use crate::knowledge::KnowledgeBase;
 use crate::language::detect::{Detected, Detector};
-use crate::language::{normalize, sentences, Analysis};
+use crate::language::Analysis;
 use crate::patterns::{Forms, Rule};
 
+pub use concepts::prepared_terms;
 use concepts::{Builder, Finder, Hit, Kind};
 
 /// Which flags a message raises.
@@ -337,30 +338,21 @@ impl Safety {
             Detected::Unknown => (u32::MAX, self.english, Note::None),
         };
 
-        // The words of each sentence, as positions in the normalised message.
-        let total = analysis
-            .normalized
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .count() as u32;
-        let mut sentences: Vec<(u32, u32)> = Vec::new();
-        let mut at = 0u32;
-        for sentence in sentences::split(message) {
-            let n = normalize::count_words(sentence.text) as u32;
-            if n > 0 {
-                sentences.push((at, at + n));
-                at += n;
+        // The words of each sentence, as positions in the normalised message: the sentence
+        // spans the analysis recorded, with the clauses cut from one sentence joined back.
+        let mut starts: Vec<u32> = Vec::new();
+        concepts::word_starts(&analysis.normalized, &mut starts);
+        let word_at = |byte: usize| starts.partition_point(|&s| (s as usize) < byte) as u32;
+        let mut sentences: Vec<(u32, u32)> = Vec::with_capacity(analysis.sentences.len());
+        for span in &analysis.sentences {
+            let (from, to) = (word_at(span.normalized.start), word_at(span.normalized.end));
+            match sentences.last_mut() {
+                Some(last) if span.continues => last.1 = to,
+                _ => sentences.push((from, to)),
             }
-        }
-        if at != total {
-            // A character normalised differently from how it was counted: read the message
-            // as one sentence rather than misplace a boundary.
-            sentences = vec![(0, total)];
         }
 
         let mut hits: Vec<Hit> = Vec::new();
-        let mut starts: Vec<u32> = Vec::new();
-        concepts::word_starts(&analysis.normalized, &mut starts);
         self.finder
             .find(&analysis.normalized, &starts, allowed, &mut hits);
         if analysis.normalized.bytes().any(|b| b.is_ascii_digit()) {
