@@ -1,7 +1,9 @@
 //! The Discord layer's latency and memory, measured on `calcibot serve` as a user runs it.
 //!
 //! Starts the fake Discord of the end-to-end tests (`tests/discord/fake_discord.rs`), runs the
-//! release binary against it through `DISCORD_HTTP_PROXY`, and then:
+//! release binary against it through `DISCORD_HTTP_PROXY`, with its storage on as `serve` has
+//! it by default (SQLite, `calcibot.db` in a temporary working directory: every reply is
+//! counted after it is sent), and then:
 //! - reads the resident memory of the bot process (VmRSS in /proc) after start-up;
 //! - sends 200 mentions one at a time, each waited for, and reports the time from the fake
 //!   gateway writing the MESSAGE_CREATE to the reply's POST arriving at the fake REST server

@@ -7,7 +7,7 @@ use crate::about::About;
 use crate::explain::Explanation;
 use crate::knowledge::{Entry, KnowledgeBase};
 use crate::language::{Analysis, Analyzer};
-use crate::matcher::{Decision, Matcher, Ranked};
+use crate::matcher::{Decision, Matcher, Ranked, Reading};
 use crate::reply::{Reply, ReplyKind};
 use crate::safety::{Safety, Verdict};
 use crate::scope::Scope;
@@ -46,7 +46,7 @@ impl Bot {
         let matcher = Matcher::new(&kb, &analyzer)?;
         let safety = Safety::new(&kb)?;
         let smalltalk = Smalltalk::new(&kb.smalltalk)?;
-        let scope = Scope::new(&kb.outside, &kb.unmentioned)?;
+        let scope = Scope::new(&kb.outside, &kb.unmentioned, &kb.facets.skin)?;
         let about = About::new(&kb.about)?;
         Ok(Bot {
             about,
@@ -138,11 +138,14 @@ impl Bot {
                 return reply;
             }
         }
+        // What the message asks and what it is about, read once for scope and matcher alike.
+        let reading = self.matcher.read(analysis);
+        let topical = reading.topical(analysis.sentences.len());
         // A red flag is answered even when the rest of the message is out of scope.
         let outside = if flags.urgent {
             None
         } else {
-            self.scope.find(analysis)
+            self.scope.find(analysis, topical)
         };
         let in_scope = outside.is_none();
         let mut reply = match outside {
@@ -157,11 +160,11 @@ impl Bot {
                 reply.candidates = self.suggestions(&offered);
                 reply
             }
-            None => self.matched(analysis, flags.urgent),
+            None => self.matched(analysis, reading, flags.urgent),
         };
         // A remedy the sources never mention is named as such before the home-care answer.
         if !flags.urgent && in_scope {
-            if let Some(remedy) = self.scope.unmentioned(analysis) {
+            if let Some(remedy) = self.scope.unmentioned(analysis, topical) {
                 if let Some(entry) = kb.entry(&remedy.answer) {
                     let score = reply.score;
                     reply = Reply::new(kb, ReplyKind::Answer, Some(entry), score);
@@ -184,9 +187,9 @@ impl Bot {
     /// urgent advice only when the message clearly asks that entry's question; otherwise the
     /// urgent advice stands alone ("a painful dark sore and I'm on dialysis" asks nothing, and
     /// a list of body sites under it would be noise).
-    fn matched(&self, analysis: &Analysis, urgent: bool) -> Reply<'_> {
+    fn matched(&self, analysis: &Analysis, reading: Reading, urgent: bool) -> Reply<'_> {
         let kb = &self.kb;
-        let understanding = self.matcher.understand(analysis);
+        let understanding = self.matcher.understand_read(analysis, reading);
         let clearly_asked = understanding.clearly_asks();
         match understanding.decision {
             Decision::Answer(best) if urgent && clearly_asked => {

@@ -57,6 +57,7 @@ pub fn problems(kb: &KnowledgeBase) -> Vec<Problem> {
     let facets = &kb.facets;
     compiles("facets.toml", Some("asking"), &facets.asking, &mut problems);
     compiles("facets.toml", Some("domain"), &facets.domain, &mut problems);
+    compiles("facets.toml", Some("skin"), &facets.skin, &mut problems);
     for aspect in &facets.aspect {
         compiles("facets.toml", Some(&aspect.id), &aspect.cues, &mut problems);
     }

@@ -10,6 +10,7 @@
 
 pub mod about;
 pub mod bot;
+pub mod canned;
 pub mod chat;
 pub mod check;
 pub mod discord;

@@ -61,6 +61,9 @@ enum Command {
         #[arg(long, value_enum, default_value = "json")]
         format: ExportFormat,
     },
+    /// Register the slash commands once (for several `serve` processes with
+    /// REGISTER_COMMANDS=off); in DISCORD_GUILD_ID when set, otherwise globally.
+    Register,
     /// For curators: usage, feedback and the unanswered questions across servers.
     Report {
         /// The database to read [env: DATABASE_URL; default: sqlite://calcibot.db]
@@ -116,7 +119,7 @@ fn run() -> Result<ExitCode> {
             Command::Chat
         }
     });
-    init_logging(matches!(command, Command::Serve));
+    init_logging(matches!(command, Command::Serve | Command::Register));
     // KNOWLEDGE_DIR is read here rather than by clap so that an empty value (as a copied
     // .env.example has) means "unset", like every other variable.
     let knowledge = cli.knowledge.or_else(|| {
@@ -187,6 +190,7 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve => serve(knowledge),
+        Command::Register => register(),
         Command::Report {
             database,
             days,
@@ -252,6 +256,17 @@ fn serve(knowledge: Option<&Path>) -> Result<ExitCode> {
     // Handlers still sending a reply get a moment to finish; nothing else is left to wait for.
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Registers the commands and exits.
+fn register() -> Result<ExitCode> {
+    let config = calcibot::discord::Config::from_env()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(calcibot::discord::register(&config))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -15,6 +15,9 @@ pub use regex::Error;
 
 use crate::language::Analysis;
 
+/// The lazy DFA cache of each pattern set (see `compile_set`).
+const LAZY_DFA_CACHE_BYTES: usize = 16 << 20;
+
 /// Compiles patterns into one set, the way every pattern of the base is compiled.
 pub fn compile_set<I, S>(patterns: I) -> Result<RegexSet, Error>
 where
@@ -23,6 +26,10 @@ where
 {
     regex::bytes::RegexSetBuilder::new(patterns)
         .unicode(false)
+        // The lazy DFA of a set of many intent patterns needs more states than the default
+        // cache holds: past it, the cache is cleared and states are rebuilt on every message,
+        // which cost several times the rest of a reply. The cache grows only as states are met.
+        .dfa_size_limit(LAZY_DFA_CACHE_BYTES)
         .build()
 }
 
@@ -75,6 +82,36 @@ impl Rule {
             unless: compile_set(expand_all(unless))?,
             forms,
         })
+    }
+
+    /// Whether a pattern matches some form of one of the sentences in `sentences` (a bit set,
+    /// see `language::sentence_bit`) and no exception matches any form of the whole message:
+    /// "walking the dog again" in a story does not make its question one about animals.
+    pub fn matches_in(&self, analysis: &Analysis, sentences: u64) -> bool {
+        let typed = self.forms == Forms::Typed;
+        let found = analysis
+            .sentences
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| sentences & crate::language::sentence_bit(*i) != 0)
+            .any(|(_, span)| {
+                let forms = [
+                    &analysis.normalized[span.normalized.clone()],
+                    &analysis.spelled[span.spelled.clone()],
+                    &analysis.rewritten[span.rewritten.clone()],
+                ];
+                forms[..if typed { 2 } else { 3 }]
+                    .iter()
+                    .any(|t| self.patterns.is_match(t.as_bytes()))
+            });
+        let forms = match self.forms {
+            Forms::All => analysis.texts(),
+            Forms::Typed => analysis.typed_texts(),
+        };
+        found
+            && !forms
+                .into_iter()
+                .any(|t| self.unless.is_match(t.as_bytes()))
     }
 
     /// Whether a pattern matches some form of the message and no exception matches any.

@@ -119,7 +119,7 @@ impl<'a> Reply<'a> {
             kind,
             entry,
             candidates: Vec::new(),
-            score,
+            score: score.min(1.0),
             alert: None,
             dosing: None,
             message: None,

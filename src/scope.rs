@@ -7,18 +7,21 @@ use std::collections::BTreeMap;
 
 use crate::knowledge::{Outside, Unmentioned};
 use crate::language::Analysis;
-use crate::patterns::{Forms, Rule};
+use crate::patterns::{compile_set, Forms, RegexSet, Rule};
 
 #[derive(Debug)]
 pub struct Scope {
     rules: Vec<(Rule, Outside)>,
     remedies: Vec<(Rule, Unmentioned)>,
+    /// The message speaks of deposits in the skin (`skin` in `knowledge/facets.toml`).
+    skin: RegexSet,
 }
 
 impl Scope {
     pub fn new(
         outside: &[Outside],
         unmentioned: &[Unmentioned],
+        skin: &[String],
     ) -> Result<Scope, crate::patterns::Error> {
         let no_sets = BTreeMap::new();
         let remedies = unmentioned
@@ -39,22 +42,35 @@ impl Scope {
                 ))
             })
             .collect::<Result<_, crate::patterns::Error>>()?;
-        Ok(Scope { rules, remedies })
+        Ok(Scope {
+            rules,
+            remedies,
+            skin: compile_set(skin)?,
+        })
     }
 
-    /// The first kind of out-of-scope question this message is, if any.
-    pub fn find(&self, analysis: &Analysis) -> Option<&Outside> {
+    /// The first kind of out-of-scope question this message is, if any. A message that
+    /// speaks of deposits in the skin is read only in the `sentences` that say what it asks
+    /// about (`Reading::topical`): "walking the dog again" in a story about a lump on the wrist
+    /// is not a question about pets, while a story about a kidney stone stays one to the end.
+    /// Words that show it is in scope after all count anywhere.
+    pub fn find(&self, analysis: &Analysis, sentences: u64) -> Option<&Outside> {
+        let skin = analysis
+            .typed_texts()
+            .any(|t| self.skin.is_match(t.as_bytes()));
+        let sentences = if skin { sentences } else { u64::MAX };
         self.rules
             .iter()
-            .find(|(rule, _)| rule.matches(analysis))
+            .find(|(rule, _)| rule.matches_in(analysis, sentences))
             .map(|(_, outside)| outside)
     }
 
-    /// The first remedy this message names that the sources never mention, if any.
-    pub fn unmentioned(&self, analysis: &Analysis) -> Option<&Unmentioned> {
+    /// The first remedy named in `sentences` that the sources never mention, if any: "even an
+    /// essential oil thing" in a story asking about surgery is not a question about oils.
+    pub fn unmentioned(&self, analysis: &Analysis, sentences: u64) -> Option<&Unmentioned> {
         self.remedies
             .iter()
-            .find(|(rule, _)| rule.matches(analysis))
+            .find(|(rule, _)| rule.matches_in(analysis, sentences))
             .map(|(_, remedy)| remedy)
     }
 }

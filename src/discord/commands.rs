@@ -25,11 +25,22 @@ pub type Command = poise::Command<Data, Error>;
 
 /// Every command, in the order `/help` lists them.
 pub fn all() -> Vec<Command> {
-    vec![ask(), topic(), topics(), about(), help()]
+    vec![
+        ask(),
+        topic(),
+        topics(),
+        about(),
+        help(),
+        super::moderators::settings(),
+        super::moderators::unanswered(),
+        super::moderators::stats(),
+    ]
 }
 
 /// The poise framework: the commands, registered on READY, and errors logged, not shown.
-pub fn framework(state: Data, guild: Option<u64>) -> poise::Framework<Data, Error> {
+/// `register`: whether to register them on READY (off when `calcibot register` does it once
+/// for several processes).
+pub fn framework(state: Data, guild: Option<u64>, register: bool) -> poise::Framework<Data, Error> {
     let options = poise::FrameworkOptions {
         commands: all(),
         on_error: |error| Box::pin(on_error(error)),
@@ -47,21 +58,27 @@ pub fn framework(state: Data, guild: Option<u64>) -> poise::Framework<Data, Erro
     // `Framework::new` rather than the builder, which would switch `initialize_owners` back on.
     poise::Framework::new(options, move |ctx, _ready, framework| {
         Box::pin(async move {
-            register(ctx, &framework.options().commands, guild).await;
+            if register {
+                let _ = self::register(&ctx.http, &framework.options().commands, guild).await;
+            }
             Ok(state)
         })
     })
 }
 
-/// Registers the commands; a failure is logged with what to do, and the bot carries on with
-/// mentions and DMs rather than stop.
-async fn register(ctx: &serenity::all::Context, commands: &[Command], guild: Option<u64>) {
+/// Registers the commands; a failure is logged with what to do (and returned, for
+/// `calcibot register`), and `serve` carries on with mentions and DMs rather than stop.
+pub async fn register(
+    http: &serenity::all::Http,
+    commands: &[Command],
+    guild: Option<u64>,
+) -> Result<(), Error> {
     let result = match guild {
-        Some(id) => poise::builtins::register_in_guild(ctx, commands, GuildId::new(id)).await,
-        None => poise::builtins::register_globally(ctx, commands).await,
+        Some(id) => poise::builtins::register_in_guild(http, commands, GuildId::new(id)).await,
+        None => poise::builtins::register_globally(http, commands).await,
     };
     let names: Vec<&str> = commands.iter().map(|c| c.name.as_ref()).collect();
-    match (result, guild) {
+    match (&result, guild) {
         (Ok(()), Some(id)) => {
             tracing::info!(guild = id, commands = ?names, "registered the commands in one server")
         }
@@ -76,6 +93,7 @@ async fn register(ctx: &serenity::all::Context, commands: &[Command], guild: Opt
         ),
         (Err(err), None) => tracing::error!(%err, "could not register the commands globally"),
     }
+    result
 }
 
 async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
@@ -120,6 +138,7 @@ async fn answer(ctx: AppContext<'_>, query: Query<'_>, private: bool) {
     let state = ctx.data();
     let asked = Asked {
         user: ctx.interaction.user.id.get(),
+        server: ctx.interaction.guild_id.map(|g| g.get()),
         place: Place::Command { private },
         query,
         target: target(&ctx),
@@ -174,7 +193,11 @@ async fn topics(ctx: AppContext<'_>) -> Result<(), Error> {
 #[poise::command(slash_command)]
 async fn about(ctx: AppContext<'_>) -> Result<(), Error> {
     let state = ctx.data();
-    let page = pages::about(state.bot.knowledge(), state.cooldown.period());
+    let guild = ctx.interaction.guild_id.map(|g| g.get());
+    let settings = state.settings_in(guild);
+    let cooldown = std::time::Duration::from_secs(u64::from(settings.cooldown_seconds.value));
+    let unanswered = settings.unanswered.then_some(settings.retention_days);
+    let page = pages::about(state.bot.knowledge(), cooldown, guild.is_some(), unanswered);
     let _ = deliver(ctx, Body::Rendered(&page), true).await;
     Ok(())
 }

@@ -37,6 +37,16 @@ pub enum ConfigError {
     Channel { item: String },
     #[error("COOLDOWN_SECONDS is {value:?}. Put a whole number of seconds from 0 (no cooldown) to {MAX_COOLDOWN_SECONDS}, or leave it empty for the default of {} seconds.", DEFAULT_COOLDOWN.as_secs())]
     Cooldown { value: String },
+    #[error("SUPPORT_LINE has {0} characters; at most 300 fit under a crisis or urgent reply. Shorten it, or link to a page that says more.")]
+    SupportLine(usize),
+    #[error("DATABASE_URL is {value:?}. Leave it empty for a SQLite file calcibot.db in the working directory, or put sqlite://PATH, or postgres://USER:PASSWORD@HOST:PORT/DATABASE for several processes.")]
+    Database { value: String },
+    #[error("SHARDS is {value:?}. Put the shards this process runs as FIRST-LAST/TOTAL, like 0-3/8 (shards 0 to 3 of 8), or leave it empty to run every shard Discord recommends in this one process.")]
+    Shards { value: String },
+    #[error("MESSAGE_CONTENT is {value:?}. Put on (ask Discord for the privileged Message Content intent, so auto-answer channels that moderators add with /settings can be read; switch it on in the Developer Portal too) or off, or leave it empty: on exactly when AUTO_ANSWER_CHANNELS is set.")]
+    MessageContent { value: String },
+    #[error("REGISTER_COMMANDS is {value:?}. Put on (register the commands when connecting, for a single process) or off (when `calcibot register` does it once for several processes).")]
+    Register { value: String },
     #[error("DISCORD_HTTP_PROXY is {value:?}. Put the base URL of an HTTP proxy for the Discord API, like http://127.0.0.1:8080 (it stands in for https://discord.com in every request), or leave it empty to talk to Discord directly.")]
     Proxy { value: String },
 }
@@ -55,6 +65,47 @@ pub struct Config {
     /// An HTTP proxy standing in for `https://discord.com`; serenity's rate limiter is off
     /// when it is set, since such a proxy owns the rate limits.
     pub http_proxy: Option<String>,
+    /// The database of settings and counts (`DATABASE_URL`; a SQLite file when unset).
+    pub database: String,
+    /// The support line shown under crisis and urgent replies in servers that set none.
+    pub support_line: Option<String>,
+    /// The shards this process runs (`SHARDS`); all of them, chosen by Discord, when `None`.
+    pub shards: Option<ShardRange>,
+    /// Whether to register the commands on READY (`REGISTER_COMMANDS`, on by default).
+    pub register: bool,
+    /// Whether to ask for the Message Content intent (`MESSAGE_CONTENT`; by default exactly
+    /// when `AUTO_ANSWER_CHANNELS` is set).
+    pub message_content: bool,
+}
+
+/// A range of shards, `first..=last` of `total`: the part of the bot one process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardRange {
+    pub first: u32,
+    pub last: u32,
+    pub total: u32,
+}
+
+impl ShardRange {
+    /// Reads `FIRST-LAST/TOTAL` (or `N/TOTAL` for one shard).
+    pub fn parse(value: &str) -> Option<ShardRange> {
+        let (range, total) = value.split_once('/')?;
+        let (first, last) = range.split_once('-').unwrap_or((range, range));
+        let number = |s: &str| {
+            let s = s.trim();
+            (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u32>().ok())
+                .flatten()
+        };
+        let (first, last, total) = (number(first)?, number(last)?, number(total)?);
+        (first <= last && last < total).then_some(ShardRange { first, last, total })
+    }
+
+    /// Whether this process runs the shard that Discord routes `guild` to.
+    pub fn holds(&self, guild: u64) -> bool {
+        let shard = ((guild >> 22) % u64::from(self.total)) as u32;
+        (self.first..=self.last).contains(&shard)
+    }
 }
 
 impl std::fmt::Debug for Config {
@@ -65,6 +116,11 @@ impl std::fmt::Debug for Config {
             .field("auto_answer", &self.auto_answer)
             .field("cooldown", &self.cooldown)
             .field("http_proxy", &self.http_proxy)
+            .field("database", &crate::storage::redact(&self.database))
+            .field("support_line", &self.support_line.is_some())
+            .field("shards", &self.shards)
+            .field("register", &self.register)
+            .field("message_content", &self.message_content)
             .finish()
     }
 }
@@ -106,19 +162,58 @@ impl Config {
         let http_proxy = get("DISCORD_HTTP_PROXY")?
             .map(|value| parse_proxy(&value))
             .transpose()?;
+        let database = match get("DATABASE_URL")? {
+            Some(value) => match crate::storage::Backend::of(&value) {
+                Ok(_) => value,
+                Err(_) => return Err(ConfigError::Database { value }),
+            },
+            None => crate::storage::DEFAULT_DATABASE.to_string(),
+        };
+        let support_line = get("SUPPORT_LINE")?;
+        if let Some(n) = support_line
+            .as_ref()
+            .map(|l| l.chars().count())
+            .filter(|&n| n > crate::storage::settings::MAX_SUPPORT_LINE_CHARS)
+        {
+            return Err(ConfigError::SupportLine(n));
+        }
+        let shards = get("SHARDS")?
+            .map(|value| ShardRange::parse(&value).ok_or(ConfigError::Shards { value }))
+            .transpose()?;
+        let register = switch(get("REGISTER_COMMANDS")?)
+            .map_err(|value| ConfigError::Register { value })?
+            .unwrap_or(true);
+        let message_content = switch(get("MESSAGE_CONTENT")?)
+            .map_err(|value| ConfigError::MessageContent { value })?
+            .unwrap_or(!auto_answer.is_empty());
         Ok(Config {
             token,
             guild,
             auto_answer,
             cooldown,
             http_proxy,
+            database,
+            support_line,
+            shards,
+            register,
+            message_content,
         })
     }
 
     /// Whether the privileged message content intent is needed: only auto-answer channels
     /// read messages that do not mention the bot.
     pub fn needs_message_content(&self) -> bool {
-        !self.auto_answer.is_empty()
+        self.message_content
+    }
+}
+
+/// An on/off value: `Ok(None)` when unset, `Err(value)` when it is neither.
+fn switch(value: Option<String>) -> Result<Option<bool>, String> {
+    match value.map(|v| v.to_ascii_lowercase()) {
+        None => Ok(None),
+        Some(v) if matches!(v.as_str(), "on" | "true" | "yes" | "1") => Ok(Some(true)),
+        Some(v) if matches!(v.as_str(), "off" | "false" | "no" | "0") => Ok(Some(false)),
+        Some(value) => Err(value),
     }
 }
 
@@ -293,6 +388,29 @@ mod tests {
         }
         let err = config(&[]).unwrap_err().to_string();
         assert!(err.contains("Developer Portal"), "{err}");
+    }
+
+    #[test]
+    fn reads_shard_ranges() {
+        let r = ShardRange::parse("0-3/8").unwrap();
+        assert_eq!((r.first, r.last, r.total), (0, 3, 8));
+        assert_eq!(ShardRange::parse("1/2").unwrap().first, 1);
+        for bad in ["", "3-1/8", "0-8/8", "a-b/c", "0-1", "-1/2"] {
+            assert_eq!(ShardRange::parse(bad), None, "{bad:?}");
+        }
+        // Discord's formula: (guild_id >> 22) % total.
+        let guild = 5u64 << 22;
+        assert!(ShardRange::parse("1-1/2").unwrap().holds(guild));
+        assert!(!ShardRange::parse("0-0/2").unwrap().holds(guild));
+        let c = config(&[("DISCORD_TOKEN", TOKEN), ("SHARDS", "0-0/2")]).unwrap();
+        assert_eq!(c.shards, ShardRange::parse("0/2"));
+        assert!(c.register);
+        assert_eq!(c.database, crate::storage::DEFAULT_DATABASE);
+        assert!(config(&[("DISCORD_TOKEN", TOKEN), ("SHARDS", "2/2")]).is_err());
+        let c = config(&[("DISCORD_TOKEN", TOKEN), ("MESSAGE_CONTENT", "on")]).unwrap();
+        assert!(c.needs_message_content());
+        assert!(config(&[("DISCORD_TOKEN", TOKEN), ("MESSAGE_CONTENT", "maybe")]).is_err());
+        assert!(config(&[("DISCORD_TOKEN", TOKEN), ("DATABASE_URL", "mysql://x")]).is_err());
     }
 
     #[test]

@@ -26,10 +26,15 @@ pub enum Verdict {
     Quiet,
 }
 
+/// Whose cooldown: (server, user), with server 0 for direct messages. A server lives on one
+/// shard, so a process that runs some shards holds every key it will be asked about.
+pub type Key = (u64, u64);
+
 #[derive(Debug)]
 pub struct Cooldown {
+    /// The operator's period, for servers that chose none (and direct messages).
     period: Duration,
-    users: Mutex<HashMap<u64, Slot>>,
+    users: Mutex<HashMap<Key, Slot>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -51,9 +56,16 @@ impl Cooldown {
         self.period
     }
 
-    /// Whether `user` may have an answer at `now`; `Go` takes their slot.
+    /// Whether `user` may have an answer at `now`, with the operator's period.
     pub fn check(&self, user: u64, now: Instant) -> Verdict {
-        if self.period.is_zero() {
+        self.check_in((0, user), self.period, now)
+    }
+
+    /// Whether `key` may have an answer at `now`, with a cooldown of `period` (the server's);
+    /// `Go` takes their slot.
+    pub fn check_in(&self, key: Key, period: Duration, now: Instant) -> Verdict {
+        let user = key;
+        if period.is_zero() {
             return Verdict::Go;
         }
         // A poisoned lock only means another task panicked mid-update of a plain map; the map
@@ -76,7 +88,7 @@ impl Cooldown {
         users.insert(
             user,
             Slot {
-                until: now + self.period,
+                until: now + period,
                 warned: false,
             },
         );
@@ -86,11 +98,16 @@ impl Cooldown {
     /// `user`'s reply was delivered at `at`: their cooldown runs from then. Also for replies
     /// that bypass the check (urgent advice is never held back) but still count.
     pub fn delivered(&self, user: u64, at: Instant) {
-        if self.period.is_zero() {
+        self.delivered_in((0, user), self.period, at);
+    }
+
+    /// `key`'s reply was delivered at `at`, with a cooldown of `period`.
+    pub fn delivered_in(&self, user: Key, period: Duration, at: Instant) {
+        if period.is_zero() {
             return;
         }
         let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
-        let until = at + self.period;
+        let until = at + period;
         // A notice may already have gone out while the reply was on its way: keep the record
         // of it, so that the user is not told twice.
         users
@@ -111,12 +128,20 @@ impl Cooldown {
     /// `user`'s reply was lost (every try to send it failed): the slot `check` took is given
     /// back, so asking again is answered rather than told to wait.
     pub fn release(&self, user: u64) {
+        self.release_in((0, user));
+    }
+
+    pub fn release_in(&self, user: Key) {
         let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
         users.remove(&user);
     }
 
     /// How long `user` still waits at `now` (zero when they may ask).
     pub fn remaining(&self, user: u64, now: Instant) -> Duration {
+        self.remaining_in((0, user), now)
+    }
+
+    pub fn remaining_in(&self, user: Key, now: Instant) -> Duration {
         let users = self.users.lock().unwrap_or_else(|e| e.into_inner());
         users.get(&user).map_or(Duration::ZERO, |slot| {
             slot.until.saturating_duration_since(now)

@@ -10,13 +10,14 @@ use std::sync::{Arc, LazyLock};
 use regex::Regex;
 use serenity::all::{
     ComponentInteraction, ComponentInteractionDataKind, Context, EventHandler, Guild, Interaction,
-    Message, MessageType, Ready, UserId,
+    Message, MessageType, Ready, UnavailableGuild, UserId,
 };
 
 use super::ids::ComponentId;
 use super::respond::{respond, Asked, Place, Query};
 use super::send::{Body, Priority, Response, Target};
-use super::{pages, reply, State};
+use super::{feedback, moderators, pages, reply, State};
+use crate::storage::Day;
 
 /// serenity's event handler: the message and component events; poise handles the commands.
 pub struct Handler {
@@ -41,10 +42,31 @@ impl EventHandler for Handler {
         );
     }
 
-    /// Each server's own auto-answer channels, so `/help` tells each server its own truth.
+    /// Each server's own auto-answer channels, so `/help` tells each server its own truth,
+    /// and its settings, loaded in the background; a server the bot is back in is no longer
+    /// due for deletion.
     async fn guild_create(&self, _ctx: Context, guild: Guild, _is_new: Option<bool>) {
         let channels = guild.channels.keys().map(|c| c.get());
         self.state.learn_guild(guild.id.get(), channels);
+        self.state.load_settings(guild.id.get());
+    }
+
+    /// The bot was removed from a server (not an outage, which Discord marks `unavailable`):
+    /// the server's data is deleted 30 days later, unless the bot is added back before.
+    async fn guild_delete(&self, _ctx: Context, gone: UnavailableGuild, _full: Option<Guild>) {
+        if gone.unavailable {
+            return;
+        }
+        let guild = gone.id.get();
+        self.state.forget_guild(guild);
+        if let Some(storage) = self.state.storage() {
+            let store = storage.store.clone();
+            tokio::spawn(async move {
+                if let Err(err) = store.server_removed(guild, Day::today()).await {
+                    tracing::warn!(%err, guild, "could not note that the bot left a server; its data stays until it is forgotten");
+                }
+            });
+        }
     }
 
     async fn message(&self, ctx: Context, msg: Message) {
@@ -142,7 +164,9 @@ async fn on_message(ctx: &Context, state: &State, msg: &Message) {
         tracing::warn!("a message arrived but READY never said who the bot is; ignoring it");
         return;
     };
-    let (text, place) = match route(msg, me, &state.auto_answer) {
+    let guild = msg.guild_id.map(|g| g.get());
+    let auto_answer = state.answers_unasked_in(guild);
+    let (text, place) = match route(msg, me, &auto_answer) {
         Route::Ignore(why) => {
             tracing::trace!(why, message = %msg.id, "not answering");
             return;
@@ -153,6 +177,7 @@ async fn on_message(ctx: &Context, state: &State, msg: &Message) {
     };
     let asked = Asked {
         user: msg.author.id.get(),
+        server: guild,
         place,
         query: Query::Ask(&text),
         target: Target::Reply {
@@ -185,12 +210,38 @@ async fn on_component(ctx: &Context, state: &State, component: &ComponentInterac
         Some(ComponentId::Pick(_)) => value
             .and_then(|entry| state.bot.show(entry))
             .map(|reply| (pages::browsed(kb, &reply), Response::Update)),
+        Some(ComponentId::Vote { helpful, entry }) => {
+            let ack = feedback::vote(
+                state,
+                component.guild_id.map(|g| g.get()),
+                component.message.id.get(),
+                component.user.id.get(),
+                &entry,
+                helpful,
+            );
+            let response = Response::New { ephemeral: true };
+            let _ = state
+                .sender(&ctx.http)
+                .deliver(
+                    target(component),
+                    Body::Text(ack),
+                    response,
+                    Priority::Normal,
+                )
+                .await;
+            return;
+        }
+        Some(
+            id @ (ComponentId::UnansweredPage(_)
+            | ComponentId::UnansweredDelete(_)
+            | ComponentId::Forget),
+        ) => {
+            moderators::on_component(ctx, state, component, id).await;
+            return;
+        }
         None => None,
     };
-    let target = Target::Interaction {
-        id: component.id,
-        token: &component.token,
-    };
+    let target = target(component);
     let sender = state.sender(&ctx.http);
     let _ = match &shown {
         Some((rendered, response)) => {
@@ -213,6 +264,14 @@ async fn on_component(ctx: &Context, state: &State, component: &ComponentInterac
                 .await
         }
     };
+}
+
+/// The interaction a click answers, as a send target.
+pub fn target(component: &ComponentInteraction) -> Target<'_> {
+    Target::Interaction {
+        id: component.id,
+        token: &component.token,
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,11 @@ use super::message::limits;
 const SHOW: &str = "calcibot:show:";
 const THEME: &str = "calcibot:theme";
 const PICK: &str = "calcibot:pick:";
+const HELPFUL: &str = "calcibot:vote:y:";
+const NOT_HELPFUL: &str = "calcibot:vote:n:";
+const UNANSWERED_PAGE: &str = "calcibot:unanswered:page:";
+const UNANSWERED_DELETE: &str = "calcibot:unanswered:delete:";
+const FORGET: &str = "calcibot:settings:forget";
 
 /// What a button or menu does when used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +27,14 @@ pub enum ComponentId {
     Theme,
     /// The `n`th entry menu of a theme page; its values are entry ids.
     Pick(usize),
+    /// "Helpful" (`helpful`) or "Not helpful" under an answer showing `entry`.
+    Vote { helpful: bool, entry: String },
+    /// `/unanswered`: the page starting after the question with this id (0: the first).
+    UnansweredPage(i64),
+    /// `/unanswered`: delete the question with this id.
+    UnansweredDelete(i64),
+    /// `/settings forget`: the confirm button.
+    Forget,
 }
 
 impl ComponentId {
@@ -31,8 +44,34 @@ impl ComponentId {
         (id.chars() <= limits::CUSTOM_ID).then_some(id)
     }
 
+    /// A vote button for `entry_id`, if its id fits Discord's 100 characters.
+    pub fn vote(entry_id: &str, helpful: bool) -> Option<ComponentId> {
+        let id = ComponentId::Vote {
+            helpful,
+            entry: entry_id.to_string(),
+        };
+        (id.chars() <= limits::CUSTOM_ID).then_some(id)
+    }
+
     /// Reads a custom id; `None` for one this bot never made.
     pub fn parse(text: &str) -> Option<ComponentId> {
+        for (prefix, helpful) in [(HELPFUL, true), (NOT_HELPFUL, false)] {
+            if let Some(entry) = text.strip_prefix(prefix) {
+                return (!entry.is_empty()).then(|| ComponentId::Vote {
+                    helpful,
+                    entry: entry.to_string(),
+                });
+            }
+        }
+        if let Some(n) = text.strip_prefix(UNANSWERED_PAGE) {
+            return number(n).map(ComponentId::UnansweredPage);
+        }
+        if let Some(n) = text.strip_prefix(UNANSWERED_DELETE) {
+            return number(n).map(ComponentId::UnansweredDelete);
+        }
+        if text == FORGET {
+            return Some(ComponentId::Forget);
+        }
         if let Some(entry) = text.strip_prefix(SHOW) {
             return (!entry.is_empty()).then(|| ComponentId::Show(entry.to_string()));
         }
@@ -53,12 +92,31 @@ impl ComponentId {
     }
 }
 
+/// Digits only: `from_str` would take a leading `+` too.
+fn number(n: &str) -> Option<i64> {
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    n.parse().ok()
+}
+
 impl fmt::Display for ComponentId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ComponentId::Show(entry) => write!(f, "{SHOW}{entry}"),
             ComponentId::Theme => f.write_str(THEME),
             ComponentId::Pick(n) => write!(f, "{PICK}{n}"),
+            ComponentId::Vote {
+                helpful: true,
+                entry,
+            } => write!(f, "{HELPFUL}{entry}"),
+            ComponentId::Vote {
+                helpful: false,
+                entry,
+            } => write!(f, "{NOT_HELPFUL}{entry}"),
+            ComponentId::UnansweredPage(n) => write!(f, "{UNANSWERED_PAGE}{n}"),
+            ComponentId::UnansweredDelete(n) => write!(f, "{UNANSWERED_DELETE}{n}"),
+            ComponentId::Forget => f.write_str(FORGET),
         }
     }
 }
@@ -75,6 +133,17 @@ mod tests {
             ComponentId::Theme,
             ComponentId::Pick(0),
             ComponentId::Pick(4),
+            ComponentId::Vote {
+                helpful: true,
+                entry: "what-is".into(),
+            },
+            ComponentId::Vote {
+                helpful: false,
+                entry: "what-is".into(),
+            },
+            ComponentId::UnansweredPage(0),
+            ComponentId::UnansweredDelete(i64::MAX),
+            ComponentId::Forget,
         ] {
             assert_eq!(ComponentId::parse(&id.to_string()), Some(id));
         }
@@ -83,6 +152,8 @@ mod tests {
             "calcibot:show:",
             "calcibot:pick:",
             "calcibot:pick:+1",
+            "calcibot:vote:y:",
+            "calcibot:unanswered:delete:-1",
             "other:theme",
         ] {
             assert_eq!(ComponentId::parse(foreign), None, "{foreign:?}");
@@ -97,6 +168,18 @@ mod tests {
                 .unwrap_or_else(|| panic!("{}: the id is too long for a button", entry.id));
             assert!(id.chars() <= limits::CUSTOM_ID, "{id}");
             assert_eq!(ComponentId::parse(&id.to_string()), Some(id));
+            for helpful in [true, false] {
+                let vote = ComponentId::vote(&entry.id, helpful)
+                    .unwrap_or_else(|| panic!("{}: the id is too long for a vote", entry.id));
+                assert_eq!(ComponentId::parse(&vote.to_string()), Some(vote));
+            }
+        }
+        for id in [
+            ComponentId::UnansweredPage(i64::MAX),
+            ComponentId::UnansweredDelete(i64::MAX),
+            ComponentId::Forget,
+        ] {
+            assert!(id.chars() <= limits::CUSTOM_ID, "{id}");
         }
         for n in 0..limits::ROWS {
             assert!(ComponentId::Pick(n).chars() <= limits::CUSTOM_ID);

@@ -57,8 +57,14 @@ pub fn help(kb: &KnowledgeBase, auto_answer: &[u64]) -> Rendered {
 }
 
 /// `/about`: what the bot is and is not, its sources, the base's size, review date and
-/// reviewers, and what it stores.
-pub fn about(kb: &KnowledgeBase, cooldown: Duration) -> Rendered {
+/// reviewers, and what it stores: in a server, with `unanswered` the days its moderators keep
+/// unanswered questions (`None`: they keep none); in a DM (`server` false), nothing more.
+pub fn about(
+    kb: &KnowledgeBase,
+    cooldown: Duration,
+    server: bool,
+    unanswered: Option<u32>,
+) -> Rendered {
     let texts = &kb.interface;
     let kept = if cooldown.is_zero() {
         fill(&texts.kept_nothing, &[])
@@ -68,7 +74,15 @@ pub fn about(kb: &KnowledgeBase, cooldown: Duration) -> Rendered {
             &[("seconds", &cooldown.as_secs().to_string())],
         )
     };
-    let text = fill(&texts.about, &[("kept", &kept)]);
+    let unanswered = match (server, unanswered) {
+        (false, _) => String::new(),
+        (true, Some(days)) => fill(&texts.unanswered_on, &[("days", &days.to_string())]),
+        (true, None) => fill(&texts.unanswered_off, &[]),
+    };
+    let text = fill(
+        &texts.about,
+        &[("kept", &kept), ("unanswered", &unanswered)],
+    );
     let mut fields = vec![Field {
         name: "Knowledge base".to_string(),
         value: format!(
@@ -259,7 +273,7 @@ mod tests {
         }
         for page in [
             topics(kb),
-            about(kb, Duration::from_secs(10)),
+            about(kb, Duration::from_secs(10), true, Some(30)),
             help(kb, &[1, 2]),
             help(kb, &[]),
             empty_mention(kb),
@@ -288,14 +302,18 @@ mod tests {
     #[test]
     fn about_names_the_reviewers_and_what_is_kept() {
         let kb = KnowledgeBase::builtin().expect("loads");
-        let page = about(&kb, Duration::from_secs(10));
+        let page = about(&kb, Duration::from_secs(10), true, Some(14));
         let text = format!("{:?}", page.cards[0]);
         for reviewer in kb.reviewers() {
             assert!(text.contains(reviewer), "{reviewer} missing");
         }
         assert!(text.contains("10 seconds"), "{text}");
-        let text = format!("{:?}", about(&kb, Duration::ZERO).cards[0]);
+        assert!(text.contains("for 14 days"), "{text}");
+        let text = format!("{:?}", about(&kb, Duration::ZERO, true, None).cards[0]);
         assert!(text.contains(kb.interface.kept_nothing.trim()), "{text}");
+        assert!(text.contains(kb.interface.unanswered_off.trim()), "{text}");
+        let text = format!("{:?}", about(&kb, Duration::ZERO, false, None).cards[0]);
+        assert!(!text.contains("This server"), "{text}");
     }
 
     #[test]

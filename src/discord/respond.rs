@@ -8,15 +8,18 @@
 //! connection; only sending waits. A user's cooldown starts once their reply was delivered: a
 //! reply that is lost (every try failed) leaves them free to ask again at once.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use super::cooldown::Key;
 use super::cooldown::Verdict;
 use super::events::clean;
-use super::message::Rendered;
+use super::message::{fit_total, Card, Rendered};
 use super::send::{Body, Priority, Response, Sender, Target};
-use super::{pages, reply, State};
+use super::{feedback, pages, reply, State};
 use crate::question::{truncate, QuestionError, MAX_QUESTION_CHARS};
 use crate::search;
+use crate::storage::{Day, Record};
+use crate::ReplyKind;
 
 /// Where a question came from, which decides how it may be answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +69,8 @@ pub enum Query<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Asked<'a> {
     pub user: u64,
+    /// The server asked in; `None` in a direct message, where nothing is recorded.
+    pub server: Option<u64>,
     pub place: Place,
     pub query: Query<'a>,
     pub target: Target<'a>,
@@ -81,12 +86,37 @@ pub enum Decision {
         alert: bool,
         reserved: bool,
         kind: &'static str,
+        /// What is counted once the reply is delivered (`None` for the bot's own pages).
+        usage: Option<Usage>,
     },
     /// Send a short note, privately where that is possible: the cooldown notice, an empty
     /// command.
     Note(String),
     /// Say nothing; the reason is for the debug log.
     Quiet(&'static str),
+}
+
+/// What a delivered reply adds to the counts: never the question, except an opted-in
+/// unanswered one.
+#[derive(Debug, PartialEq)]
+pub struct Usage {
+    pub kind: ReplyKind,
+    pub entry: Option<String>,
+    /// For no-match and clarify: the entry the question came closest to.
+    pub closest: Option<String>,
+}
+
+impl<'a> Asked<'a> {
+    /// Whose cooldown this is: (server, user), server 0 in a DM.
+    fn key(&self) -> Key {
+        (self.server.unwrap_or(0), self.user)
+    }
+}
+
+/// The cooldown in `asked`'s server.
+fn period(state: &State, asked: &Asked<'_>) -> Duration {
+    let seconds = state.settings_in(asked.server).cooldown_seconds.value;
+    Duration::from_secs(u64::from(seconds))
 }
 
 /// Answers one question, start to end.
@@ -108,6 +138,7 @@ pub async fn respond(state: &State, sender: &Sender, asked: Asked<'_>) {
             alert,
             reserved,
             kind,
+            usage,
         } => {
             let priority = if alert {
                 Priority::Alert
@@ -125,14 +156,41 @@ pub async fn respond(state: &State, sender: &Sender, asked: Asked<'_>) {
                 Ok(()) => {
                     tracing::debug!(place, kind, "answered");
                     if asked.place.public() {
-                        cooldown.delivered(asked.user, Instant::now());
+                        cooldown.delivered_in(asked.key(), period(state, &asked), Instant::now());
+                    }
+                    if let (Some(server), Some(usage)) = (asked.server, usage) {
+                        record(state, server, &asked, usage);
                     }
                 }
-                Err(_) if reserved => cooldown.release(asked.user),
+                Err(_) if reserved => cooldown.release_in(asked.key()),
                 Err(_) => {}
             }
         }
     }
+}
+
+/// Counts a delivered reply in `server`, and keeps the question when the reply could not
+/// answer it and the server's moderators asked for those. Never waits.
+fn record(state: &State, server: u64, asked: &Asked<'_>, usage: Usage) {
+    let day = Day::today();
+    if matches!(usage.kind, ReplyKind::NoMatch | ReplyKind::Clarify)
+        && state.settings.get(server).unanswered
+    {
+        if let Query::Ask(text) = asked.query {
+            let text = truncate(text, MAX_QUESTION_CHARS);
+            if let Ok(question) =
+                Record::unanswered(server, day, usage.kind, text, usage.closest.as_deref())
+            {
+                state.record(question);
+            }
+        }
+    }
+    state.record(Record::Usage {
+        server,
+        day,
+        kind: usage.kind,
+        entry: usage.entry,
+    });
 }
 
 /// What to say to `asked` at `now`, and whether it may be said: the whole answer policy.
@@ -174,11 +232,36 @@ pub fn decide(state: &State, asked: &Asked<'_>, now: Instant) -> Decision {
             None => true,
         }
     };
+    let settings = state.settings_in(asked.server);
+    let mut rendered = reply::reply(&reply, kb);
+    if alert {
+        // The server's own line (a moderator, a local helpline) under the safety advice; every
+        // message goes out with mentions disabled, so a role in it pings no one.
+        if let (Some(_), Some(line)) = (asked.server, &settings.support_line.value) {
+            rendered.cards.push(Card::info(None, line));
+            fit_total(&mut rendered.cards);
+        }
+    } else if let (Some(_), ReplyKind::Answer, Some(entry)) =
+        (asked.server, reply.kind(), reply.entry())
+    {
+        if let Some(row) = feedback::row(kb, &entry.id) {
+            rendered.push_row(row);
+        }
+    }
+    let entry = reply.entry().map(|e| e.id.clone());
+    let closest = entry
+        .clone()
+        .or_else(|| reply.candidates().first().map(|e| e.id.clone()));
     Decision::Send {
-        rendered: reply::reply(&reply, kb),
+        rendered,
         alert,
         reserved,
         kind: reply.kind().as_str(),
+        usage: Some(Usage {
+            kind: reply.kind(),
+            entry,
+            closest,
+        }),
     }
 }
 
@@ -186,14 +269,14 @@ pub fn decide(state: &State, asked: &Asked<'_>, now: Instant) -> Decision {
 fn held_back(state: &State, asked: &Asked<'_>, now: Instant) -> Option<Decision> {
     let cooldown = &state.cooldown;
     let kb = state.bot.knowledge();
-    match cooldown.check(asked.user, now) {
+    match cooldown.check_in(asked.key(), period(state, asked), now) {
         Verdict::Go => None,
         Verdict::Notice { .. } if asked.place == Place::Auto => {
             Some(Decision::Quiet("cooling down"))
         }
         Verdict::Notice { wait } => Some(Decision::Note(pages::cooldown_notice(kb, wait))),
         Verdict::Quiet if asked.place.must_answer() => {
-            let wait = cooldown.remaining(asked.user, now);
+            let wait = cooldown.remaining_in(asked.key(), now);
             Some(Decision::Note(pages::cooldown_notice(kb, wait)))
         }
         Verdict::Quiet => Some(Decision::Quiet("cooling down, already told")),
@@ -207,15 +290,21 @@ fn empty(state: &State, asked: &Asked<'_>, now: Instant) -> Decision {
         Place::Command { .. } => Decision::Note(QuestionError::Empty.to_string()),
         // A bare mention (or a DM with only an attachment): say how to ask, within the
         // cooldown, and once.
-        Place::Mention | Place::Direct => match state.cooldown.check(asked.user, now) {
-            Verdict::Go => Decision::Send {
-                rendered: pages::empty_mention(state.bot.knowledge()),
-                alert: false,
-                reserved: true,
-                kind: "help",
-            },
-            Verdict::Notice { .. } | Verdict::Quiet => Decision::Quiet("cooling down"),
-        },
+        Place::Mention | Place::Direct => {
+            match state
+                .cooldown
+                .check_in(asked.key(), period(state, asked), now)
+            {
+                Verdict::Go => Decision::Send {
+                    rendered: pages::empty_mention(state.bot.knowledge()),
+                    alert: false,
+                    reserved: true,
+                    kind: "help",
+                    usage: None,
+                },
+                Verdict::Notice { .. } | Verdict::Quiet => Decision::Quiet("cooling down"),
+            }
+        }
     }
 }
 
@@ -248,6 +337,7 @@ mod tests {
     fn asked(place: Place, text: &str) -> Asked<'_> {
         Asked {
             user: 7,
+            server: None,
             place,
             query: Query::Ask(text),
             target: Target::Reply {
@@ -328,6 +418,47 @@ mod tests {
                 "{chatter:?}: {decision:?}"
             );
         }
+    }
+
+    /// The rendered message of a decision to send.
+    fn rendered(decision: Decision) -> Rendered {
+        match decision {
+            Decision::Send { rendered, .. } => rendered,
+            other => panic!("not sent: {other:?}"),
+        }
+    }
+
+    fn has_votes(rendered: &Rendered) -> bool {
+        format!("{:?}", rendered.rows).contains("Vote")
+    }
+
+    #[test]
+    fn answers_in_a_server_take_votes_and_safety_advice_gets_its_support_line() {
+        use crate::storage::{Chosen, Settings};
+        let state = state("0");
+        let mut own = Settings::defaults(state.settings.defaults());
+        own.support_line = Chosen {
+            value: Some("Call Sam on 0800".into()),
+            by_server: true,
+        };
+        state.settings.put(9, own);
+        let t = Instant::now();
+        let in_server = |text| Asked {
+            server: Some(9),
+            ..asked(Place::Mention, text)
+        };
+        let answer = rendered(decide(&state, &in_server(ANSWERED), t));
+        assert!(has_votes(&answer));
+        assert!(!format!("{answer:?}").contains("Call Sam"));
+        let urgent = rendered(decide(&state, &in_server(URGENT), t));
+        assert!(!has_votes(&urgent));
+        assert!(format!("{urgent:?}").contains("Call Sam on 0800"));
+        assert!(urgent.problems().is_empty(), "{:?}", urgent.problems());
+        // In a DM nothing is counted, so there is nothing to vote with, and no server line.
+        let direct = rendered(decide(&state, &asked(Place::Direct, ANSWERED), t));
+        assert!(!has_votes(&direct));
+        let direct = rendered(decide(&state, &asked(Place::Direct, URGENT), t));
+        assert!(!format!("{direct:?}").contains("Call Sam"));
     }
 
     #[test]

@@ -20,12 +20,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serenity::all::{
-    ButtonStyle, ChannelId, Colour, CreateActionRow, CreateAllowedMentions, CreateButton,
-    CreateEmbed, CreateEmbedFooter, CreateInteractionResponse, CreateInteractionResponseMessage,
-    CreateMessage, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption, Http,
-    InteractionId, MessageId, MessageReference,
+    ButtonStyle, ChannelId, Colour, CreateActionRow, CreateAllowedMentions, CreateAttachment,
+    CreateButton, CreateEmbed, CreateEmbedFooter, CreateInteractionResponse,
+    CreateInteractionResponseMessage, CreateMessage, CreateSelectMenu, CreateSelectMenuKind,
+    CreateSelectMenuOption, Http, InteractionId, MessageId, MessageReference,
 };
-use serenity::http::{HttpError, LightMethod, Request, Route};
+use serenity::http::{HttpError, LightMethod, Multipart, MultipartUpload, Request, Route};
 use tokio::time::Instant;
 
 use super::message::{Card, Rendered, Row};
@@ -77,6 +77,22 @@ pub enum Body<'a> {
     Rendered(&'a Rendered),
     /// A short plain note (the cooldown notice, an error).
     Text(&'a str),
+    /// A rendered message with an image file, shown in its first embed (the `/stats` chart).
+    Attached {
+        rendered: &'a Rendered,
+        name: &'a str,
+        bytes: &'a [u8],
+    },
+}
+
+impl Body<'_> {
+    /// The file sent with the message, if any.
+    fn file(&self) -> Option<CreateAttachment> {
+        match self {
+            Body::Attached { name, bytes, .. } => Some(CreateAttachment::bytes(*bytes, *name)),
+            _ => None,
+        }
+    }
 }
 
 /// How an interaction is answered.
@@ -146,8 +162,18 @@ impl Sender {
         let tries = priority.tries();
         let mut backoff = FIRST_BACKOFF;
         let mut attempt = 1;
+        let file = body.file();
         loop {
-            let request = Request::new(route, LightMethod::Post).body(Some(bytes.clone()));
+            let request = Request::new(route, LightMethod::Post);
+            let request = match &file {
+                // A file goes as a multipart form, the message as its `payload_json`.
+                Some(file) => request.multipart(Some(Multipart {
+                    upload: MultipartUpload::Attachments(vec![file.clone()]),
+                    fields: Vec::new(),
+                    payload_json: Some(String::from_utf8_lossy(&bytes).into_owned()),
+                })),
+                None => request.body(Some(bytes.clone())),
+            };
             let outcome = self.try_once(request, deadline).await;
             let failure = match outcome {
                 Ok(()) => {
@@ -364,8 +390,29 @@ fn reply_message(body: Body<'_>, to: MessageId, channel: ChannelId) -> CreateMes
         Body::Rendered(rendered) => message
             .embeds(rendered.cards.iter().map(embed).collect())
             .components(rendered.rows.iter().map(action_row).collect()),
+        Body::Attached { rendered, name, .. } => message
+            .embeds(embeds_with_image(rendered, name))
+            .components(rendered.rows.iter().map(action_row).collect()),
         Body::Text(text) => message.content(text),
     }
+}
+
+/// The embeds, the first showing the attached image `name`. The attachment itself is listed
+/// in the payload so that Discord matches it to the form's file.
+fn embeds_with_image(rendered: &Rendered, name: &str) -> Vec<CreateEmbed> {
+    rendered
+        .cards
+        .iter()
+        .enumerate()
+        .map(|(i, card)| {
+            let embed = embed(card);
+            if i == 0 {
+                embed.image(format!("attachment://{name}"))
+            } else {
+                embed
+            }
+        })
+        .collect()
 }
 
 fn interaction_response(body: Body<'_>, response: Response) -> CreateInteractionResponse {
@@ -374,6 +421,10 @@ fn interaction_response(body: Body<'_>, response: Response) -> CreateInteraction
         Body::Rendered(rendered) => message
             .embeds(rendered.cards.iter().map(embed).collect())
             .components(rendered.rows.iter().map(action_row).collect()),
+        Body::Attached { rendered, name, .. } => message
+            .embeds(embeds_with_image(rendered, name))
+            .components(rendered.rows.iter().map(action_row).collect())
+            .add_file(CreateAttachment::bytes(Vec::new(), name)),
         Body::Text(text) => message.content(text),
     };
     match response {

@@ -202,6 +202,10 @@ pub struct Facets {
     /// the message names a subject).
     #[serde(default)]
     pub domain: Vec<String>,
+    /// Patterns that show a message speaks of deposits in the skin: in a story that does, an
+    /// out-of-scope word counts only near its question.
+    #[serde(default)]
+    pub skin: Vec<String>,
     #[serde(default)]
     pub aspect: Vec<Aspect>,
     #[serde(default)]
@@ -222,6 +226,10 @@ pub struct Aspect {
     pub general: Option<String>,
     /// Patterns read in the asking sentences.
     pub cues: Vec<String>,
+    /// Broader aspects this one narrows when a sentence asks both: "what else can look like
+    /// calcinosis" asks about look-alikes, not about how calcinosis looks.
+    #[serde(default)]
+    pub over: Vec<String>,
 }
 
 /// What a message can be about: scleroderma, dialysis, a baby, a drug...
@@ -267,11 +275,22 @@ pub struct Interface {
     pub help_after: String,
     pub examples: String,
     pub about_title: String,
-    /// With `{kept}`: `kept_nothing` or `kept_cooldown`.
+    /// With `{kept}`: `kept_nothing` or `kept_cooldown`; and `{unanswered}`, one of the
+    /// `unanswered_*` texts in a server (empty in a DM).
     pub about: String,
     pub kept_nothing: String,
     /// With `{seconds}`.
     pub kept_cooldown: String,
+    /// With `{days}`: `/about` in a server that keeps unanswered questions.
+    pub unanswered_on: String,
+    pub unanswered_off: String,
+    /// The feedback buttons' labels and the acknowledgements of a click.
+    pub helpful: String,
+    pub not_helpful: String,
+    pub voted_helpful: String,
+    pub voted_not_helpful: String,
+    pub vote_too_old: String,
+    pub vote_not_counted: String,
     pub cooldown_one: String,
     /// With `{seconds}`.
     pub cooldown_many: String,
@@ -281,7 +300,7 @@ pub struct Interface {
 
 impl Interface {
     /// Every text with its name and the placeholders it must hold (and may hold).
-    pub fn texts(&self) -> [(&'static str, &str, &'static [&'static str]); 16] {
+    pub fn texts(&self) -> [(&'static str, &str, &'static [&'static str]); 24] {
         [
             ("greeting", &self.greeting, &[]),
             ("ask_hint", &self.ask_hint, &[]),
@@ -292,9 +311,17 @@ impl Interface {
             ("help_after", &self.help_after, &[]),
             ("examples", &self.examples, &[]),
             ("about_title", &self.about_title, &[]),
-            ("about", &self.about, &["kept"]),
+            ("about", &self.about, &["kept", "unanswered"]),
             ("kept_nothing", &self.kept_nothing, &[]),
             ("kept_cooldown", &self.kept_cooldown, &["seconds"]),
+            ("unanswered_on", &self.unanswered_on, &["days"]),
+            ("unanswered_off", &self.unanswered_off, &[]),
+            ("helpful", &self.helpful, &[]),
+            ("not_helpful", &self.not_helpful, &[]),
+            ("voted_helpful", &self.voted_helpful, &[]),
+            ("voted_not_helpful", &self.voted_not_helpful, &[]),
+            ("vote_too_old", &self.vote_too_old, &[]),
+            ("vote_not_counted", &self.vote_not_counted, &[]),
             ("cooldown_one", &self.cooldown_one, &[]),
             ("cooldown_many", &self.cooldown_many, &["seconds"]),
             ("browse", &self.browse, &[]),

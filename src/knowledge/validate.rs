@@ -465,6 +465,15 @@ fn check_facets(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
             ));
         }
     }
+    for aspect in &facets.aspect {
+        for broader in aspect.over.iter().filter(|o| !aspects.contains(o.as_str())) {
+            problems.push(problem(
+                FILE,
+                Some(aspect.id.as_str()),
+                format!("'over' names '{broader}', which is not an aspect"),
+            ));
+        }
+    }
     let mut subjects = HashSet::new();
     for subject in &facets.subject {
         let item = Some(subject.id.as_str());

@@ -46,6 +46,11 @@ pub struct FacetReader {
     aspect_cues: RegexSet,
     aspect_of_cue: Vec<usize>,
     aspect_ids: Vec<String>,
+    /// Per aspect, the broader aspects it narrows when one sentence asks both.
+    narrows: Vec<u64>,
+    /// The aspects with no general entry: asking them ("is it ok to...", "is that true")
+    /// judges something named elsewhere.
+    judging: u64,
     subject_cues: RegexSet,
     subject_of_cue: Vec<usize>,
     subject_ids: Vec<String>,
@@ -66,6 +71,9 @@ pub struct Reading {
     pub asking: u64,
     /// Whether some sentence asks; when none does, `asking` covers every sentence.
     pub explicit: bool,
+    /// The sentences an asking sentence that names nothing points back to ("my friend says to
+    /// push it out with a needle. is it ok to do this?"), as a bit set: what they say is asked.
+    pub context: u64,
     /// The aspects asked, as a bit set over aspect indices.
     pub aspects: u64,
     /// Per subject index, how strongly the message is about it (0 when not at all).
@@ -82,6 +90,18 @@ pub struct Reading {
 }
 
 impl Reading {
+    /// The sentences that say what the message is about, for rules that decline a topic or
+    /// name a remedy: in a story around a question, the asking sentences, those they point to
+    /// and the sentence just before each ("my dog has a lump. what is it?"); otherwise every
+    /// sentence. "Walking the dog again" in a story does not make its question one about pets.
+    pub fn topical(&self, sentences: usize) -> u64 {
+        let all = (0..sentences).fold(0, |set, i| set | sentence_bit(i));
+        if !self.explicit || sentences < super::STORY_SENTENCES || self.asking & all == all {
+            return all;
+        }
+        (self.asking | self.context | self.asking >> 1) & all
+    }
+
     /// The reading of one asking sentence on its own: its aspects, and the message's subjects,
     /// those it does not name counting as story.
     pub fn question(&self, sentence: usize, aspects: u64, named: u64) -> Reading {
@@ -100,6 +120,7 @@ impl Reading {
         Reading {
             asking: sentence_bit(sentence),
             explicit: true,
+            context: 0,
             aspects,
             subjects,
             questions: Vec::new(),
@@ -114,6 +135,16 @@ impl FacetReader {
         let facets = &kb.facets;
         let aspect_ids: Vec<String> = facets.aspect.iter().map(|a| a.id.clone()).collect();
         let subject_ids: Vec<String> = facets.subject.iter().map(|s| s.id.clone()).collect();
+        let narrows = facets
+            .aspect
+            .iter()
+            .map(|a| {
+                a.over
+                    .iter()
+                    .filter_map(|o| aspect_ids.iter().position(|id| id == o))
+                    .fold(0u64, |set, b| set | 1 << b.min(63))
+            })
+            .collect();
         let (aspect_cues, aspect_of_cue) = cue_set(facets.aspect.iter().map(|a| &a.cues))?;
         let (subject_cues, subject_of_cue) = cue_set(facets.subject.iter().map(|s| &s.cues))?;
         let mut entry_facets = vec![Vec::new(); kb.entries.len()];
@@ -153,6 +184,13 @@ impl FacetReader {
             aspect_cues,
             aspect_of_cue,
             aspect_ids,
+            narrows,
+            judging: facets
+                .aspect
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.general.is_none())
+                .fold(0u64, |set, (a, _)| set | 1 << a.min(63)),
             subject_cues,
             subject_of_cue,
             subject_ids,
@@ -203,6 +241,7 @@ impl FacetReader {
                     subjects |= 1 << self.subject_of_cue[cue].min(63);
                 }
             }
+            let aspects = self.narrowed(aspects);
             // An asking sentence that names nothing but points back ("what is it?", "how does
             // it lead to calcium in the skin?") asks about what the story last named.
             let strength = if focus { 1.0 } else { STORY_SUBJECT };
@@ -210,14 +249,17 @@ impl FacetReader {
             let pointing = focus && reading.explicit && points_back(analysis, span);
             if pointing && (subjects == 0 || pronoun(analysis, span)) {
                 // (A list of several is about none in particular.)
-                counted |= named
-                    .iter()
-                    .rev()
-                    .take(LOOK_BACK)
-                    .copied()
-                    .find(|&n| n != 0)
-                    .filter(|n| n.count_ones() < CROWDED_STORY as u32)
-                    .unwrap_or(0);
+                let back = (0..i).rev().take(LOOK_BACK).find(|&j| named[j] != 0);
+                let back = back.filter(|&j| named[j].count_ones() < CROWDED_STORY as u32);
+                counted |= back.map_or(0, |j| named[j]);
+                // "Is it ok to do this?", "is that true?" judge what the sentence they point to
+                // says (their aspects have no general entry): its words count as asked too. A
+                // longer question says what it asks in its own words, and "how does that
+                // work?" asks about the condition, not about what the story said.
+                let judges = aspects != 0 && aspects & !self.judging == 0;
+                if judges && subjects == 0 && i > 0 && words(analysis, span) <= BARE_QUESTION {
+                    reading.context |= sentence_bit(back.unwrap_or(i - 1));
+                }
             }
             for (s, slot) in reading.subjects.iter_mut().enumerate() {
                 if counted & (1 << s.min(63)) != 0 {
@@ -248,6 +290,17 @@ impl FacetReader {
         reading.in_domain = reading.subjects.iter().any(|&s| s > 0.0)
             || analysis.texts().any(|t| self.domain.is_match(t.as_bytes()));
         reading
+    }
+
+    /// `aspects` without the broader ones a narrower aspect among them stands for.
+    fn narrowed(&self, aspects: u64) -> u64 {
+        let broader = self
+            .narrows
+            .iter()
+            .enumerate()
+            .filter(|(a, _)| aspects & (1 << (*a).min(63)) != 0)
+            .fold(0u64, |set, (_, &n)| set | n);
+        aspects & !broader
     }
 
     /// How well entry `e`'s aspect × subject pairs fit what was read, from 0 to 1.
@@ -338,6 +391,17 @@ fn pronoun(analysis: &Analysis, span: &crate::language::Span) -> bool {
     analysis.normalized[span.normalized.clone()]
         .split(' ')
         .any(|w| matches!(w, "it" | "they" | "them"))
+}
+
+/// An asking sentence of at most this many words that names nothing asks about what the
+/// sentence it points to says ("is that true?", "is it ok to do this?").
+const BARE_QUESTION: usize = 6;
+
+/// How many words a sentence has.
+fn words(analysis: &Analysis, span: &crate::language::Span) -> usize {
+    analysis.normalized[span.normalized.clone()]
+        .split(' ')
+        .count()
 }
 
 /// A question this short that names nothing is about what came before it.

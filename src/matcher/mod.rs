@@ -176,7 +176,7 @@ impl Matcher {
         let mut evidence = words.evidence.clone();
         // The asking sentences on their own, when there are some and they are not the whole
         // message: what is asked, apart from the story.
-        let focus = reading.asking & all;
+        let focus = (reading.asking | reading.context) & all;
         let focused = reading.explicit && focus != all;
         if focused {
             let (in_focus, _) = self.word_signals(analysis, focus, &words.sentence_patterns);
@@ -343,7 +343,11 @@ impl Matcher {
     /// of a different entry, the first asked is answered and the others are offered, rather
     /// than a clarify between two questions that were both asked.
     pub fn understand(&self, analysis: &Analysis) -> Understanding {
-        let reading = self.read(analysis);
+        self.understand_read(analysis, self.read(analysis))
+    }
+
+    /// `understand` for a message already read.
+    pub fn understand_read(&self, analysis: &Analysis, reading: Reading) -> Understanding {
         let words = self.words(analysis, &reading);
         let scored = self.rank_with(analysis, &reading, &words);
         let ranked: Vec<Ranked> = scored.iter().map(|(r, _)| *r).collect();
@@ -521,6 +525,8 @@ impl Signals {
         } else {
             words
         };
-        (words + FACET_WEIGHT * self.facet).min(1.0)
+        // Not capped at 1: two entries both past "sure" still differ in how much speaks for
+        // each (replies show it capped).
+        words + FACET_WEIGHT * self.facet
     }
 }

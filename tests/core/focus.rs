@@ -79,6 +79,14 @@ fn two_questions_get_one_answer_and_an_offer_of_the_other() {
     let text = calcibot::render::text(&reply);
     assert!(text.contains("You also asked about:\n  1. "), "{text}");
 
+    // Both questions clear: the first answered, the second offered, not a clarify.
+    let reply = bot.ask(
+        "How can I tell when a lump needs a doctor? Also which specialist deals with calcinosis?",
+    );
+    assert_eq!(id(&reply), Some("when-to-see-doctor"));
+    let also: Vec<&str> = reply.also().iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(also, ["which-specialist"]);
+
     let one = bot.ask("what scan is best for seeing how deep the calcium goes?");
     assert!(one.also().is_empty(), "one question, nothing else offered");
 }
@@ -99,6 +107,10 @@ fn questions_about_the_bot_get_the_bots_own_answer() {
         ("are you a real doctor", "not a doctor"),
         ("what can you help with", "I answer questions about"),
         ("which languages do you speak", "I answer in English"),
+        (
+            "if I upload a photo of my bump can you tell me what it is?",
+            "can't look at photos",
+        ),
     ] {
         let reply = bot.ask(message);
         assert_eq!(reply.kind(), ReplyKind::Smalltalk, "{message:?}");
@@ -127,6 +139,10 @@ fn out_of_scope_questions_are_declined_with_a_reason() {
         "my dog has calcium lumps on his skin",
         "is Dr Okonkwo at the Royal Free any good for calcinosis surgery?",
         "how do I fix my car's brakes",
+        "how do i get rid of tonsil stones",
+        "I get vertigo from calcium crystals in the ear, how is that treated?",
+        "my mammogram showed breast calcifications, what does that mean?",
+        "I passed a kidney stone last month. The hospital said it was made of calcium. What should I eat to avoid another one?",
     ] {
         let reply = bot.ask(message);
         assert_eq!(
@@ -158,9 +174,69 @@ fn a_remedy_the_sources_never_mention_is_named_before_the_home_care_answer() {
             "{message:?}: {note}"
         );
     }
+    // A remedy named in passing in a story asking something else is not its question.
+    assert_answers(
+        &bot,
+        "I tried tea tree oil and creams for months with no change. My dermatologist now suggests cutting it out. It has been sore this week. What does the operation involve and will it scar?",
+        "surgery",
+    );
     let olive = bot.ask("does olive oil massage help calcium bumps");
     assert_eq!(id(&olive), Some("home-remedies"));
     assert!(olive.message().is_none(), "olive oil is in the sources");
+}
+
+#[test]
+fn a_word_out_of_scope_in_the_story_does_not_decline_its_question() {
+    let bot = bot();
+    assert_answers(
+        &bot,
+        "We had a lovely holiday and I walked the dog every day. Since then I've noticed a hard white lump on my shin where I banged it on a table. Can a knock cause calcium deposits in the skin?",
+        "cause-injury",
+    );
+    assert_answers(
+        &bot,
+        "I had a mammogram last year and it was all clear. Now there's a hard lump on my elbow and my GP says calcinosis. What causes it?",
+        "causes-overview",
+    );
+}
+
+#[test]
+fn the_narrower_question_wins() {
+    let bot = bot();
+    for (message, expected) in [
+        // How it looks, asked of other things: look-alikes.
+        (
+            "what else can look like calcinosis and how do doctors tell them apart?",
+            "look-alikes",
+        ),
+        // Passing it on, asked about children: heredity.
+        (
+            "We're planning a baby and I have PXE with calcium in my skin. Could our kids inherit it?",
+            "genetic",
+        ),
+        // A named type with "because of" in the story: what the type means, not the cause.
+        (
+            "the nephrologist said my deposits are metastatic because of my CKD?? what does that mean",
+            "type-metastatic",
+        ),
+        // A bare "is that true?" or "is that ok?" asks about what the sentence before says.
+        (
+            "my aunt says a hot towel and oil will dissolve it. is that true?",
+            "home-remedies",
+        ),
+        (
+            "my friend says to push it out with a pin. is that ok?",
+            "popping-squeezing",
+        ),
+        (
+            "Which médico treats calcinose, dermatologista or reumatologista?",
+            "which-specialist",
+        ),
+        // Cured, or for life: the outlook.
+        ("is calcinosis curable or is it something for life?", "prognosis"),
+    ] {
+        assert_answers(&bot, message, expected);
+    }
 }
 
 #[test]

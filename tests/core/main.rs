@@ -15,6 +15,9 @@ mod matcher;
 mod safety;
 // Storage against SQLite and a real PostgreSQL (CALCIBOT_TEST_POSTGRES_URL, set by .ci/run).
 mod storage;
+// The throwaway PostgreSQL cluster of the tests, shared by both binaries.
+#[path = "../support/postgres.rs"]
+mod postgres;
 
 // The test layout: every test file is part of a binary.
 mod layout;

@@ -6,7 +6,7 @@
 //! `.ci/postgres`, and it stops when the test process exits. Either way a PostgreSQL test that
 //! cannot reach its database fails; it never skips.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
@@ -18,7 +18,7 @@ use calcibot::storage::{
 use calcibot::ReplyKind;
 use sqlx::Row;
 
-const POSTGRES_VAR: &str = "CALCIBOT_TEST_POSTGRES_URL";
+use crate::postgres::{cluster, cluster_dir, start_cluster, OwnCluster, POSTGRES_VAR};
 
 /// A server id no other test (or earlier run on the same database) uses.
 fn server() -> u64 {
@@ -39,74 +39,6 @@ fn message(days_ago: u64) -> u64 {
         .as_millis() as u64
         - days_ago * 86_400_000;
     ((ms - 1_420_070_400_000) << 22) + NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A directory the `postgres` user can enter, for a cluster of our own.
-fn cluster_dir() -> tempfile::TempDir {
-    let dir = tempfile::Builder::new()
-        .prefix("calcibot-pg")
-        .tempdir()
-        .expect("a temporary directory");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
-            .expect("the temporary directory can be opened to the postgres user");
-    }
-    dir
-}
-
-/// Runs `.ci/postgres ARGS` and returns what it printed; panics with its error otherwise.
-fn cluster(args: &[&str]) -> String {
-    let out = Command::new("bash")
-        .arg(repo().join(".ci/postgres"))
-        .args(args)
-        .output()
-        .expect("bash runs");
-    assert!(
-        out.status.success(),
-        "`.ci/postgres {}` failed (set {POSTGRES_VAR} to a PostgreSQL database the tests may use, or install PostgreSQL: `bash .ci/postgres install`):\n{}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// Starts a cluster in `dir` that stops (and removes `dir`) when this test process exits.
-fn start_cluster(dir: &Path) -> String {
-    let pid = std::process::id().to_string();
-    cluster(&["start", &dir.to_string_lossy(), &pid])
-}
-
-/// A cluster of one test's own, stopped when the test ends, however it ends.
-struct OwnCluster {
-    dir: tempfile::TempDir,
-    url: String,
-}
-
-impl OwnCluster {
-    fn start() -> OwnCluster {
-        let dir = cluster_dir();
-        let url = start_cluster(dir.path());
-        OwnCluster { dir, url }
-    }
-
-    fn path(&self) -> String {
-        self.dir.path().to_string_lossy().to_string()
-    }
-}
-
-impl Drop for OwnCluster {
-    fn drop(&mut self) {
-        let _ = Command::new("bash")
-            .arg(repo().join(".ci/postgres"))
-            .args(["stop", &self.path()])
-            .status();
-    }
 }
 
 /// The shared PostgreSQL of this test run: `CALCIBOT_TEST_POSTGRES_URL`, or one started here.

@@ -104,7 +104,16 @@ async fn about_and_help() {
         "{text}"
     );
     assert!(text.contains(kb.reviewed()), "{text}");
-    assert!(text.contains("nothing of what you write"), "{text}");
+    assert!(text.contains("answered in memory and forgotten"), "{text}");
+    // What a server stores, and how to delete it, as the code does.
+    for told in [
+        "no message text, no user ids",
+        "30 days",
+        "/settings forget",
+        &kb.interface.unanswered_off.trim()[..30],
+    ] {
+        assert!(text.contains(told), "/about does not say {told:?}: {text}");
+    }
     for reviewer in kb.reviewers() {
         assert!(
             text.contains(reviewer),

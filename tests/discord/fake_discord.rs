@@ -45,6 +45,8 @@ pub struct Options {
     /// Close the gateway with this code right after IDENTIFY (4004: bad token, 4014:
     /// disallowed intent) instead of sending READY.
     pub close_on_identify: Option<u16>,
+    /// The shard count `GET /gateway/bot` recommends (1 when unset).
+    pub shards: Option<u32>,
 }
 
 /// A failure the fake answers a reply with, instead of posting it.
@@ -66,6 +68,8 @@ pub struct Request {
     pub at: Instant,
     /// The status the fake answered with.
     pub status: u16,
+    /// Files sent as a multipart form (name, bytes); the form's `payload_json` is `body`.
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 impl Request {
@@ -112,6 +116,8 @@ struct Inner {
     identifies: Mutex<Vec<Value>>,
     /// The identified session's outbox, once READY is sent.
     session: watch::Sender<Option<mpsc::UnboundedSender<Outgoing>>>,
+    /// Each identified shard's outbox, by shard id.
+    shards: Mutex<std::collections::HashMap<u64, mpsc::UnboundedSender<Outgoing>>>,
     seq: AtomicU64,
     next_id: AtomicU64,
     /// Faults to answer replies to a message with, by message id: each try takes the next one,
@@ -159,6 +165,7 @@ impl FakeDiscord {
             request_count: watch::Sender::new(0),
             identifies: Mutex::new(Vec::new()),
             session: watch::Sender::new(None),
+            shards: Mutex::new(std::collections::HashMap::new()),
             seq: AtomicU64::new(1),
             next_id: AtomicU64::new(5_000_000_000_000_000_000),
             faults: Mutex::new(Vec::new()),
@@ -242,6 +249,34 @@ impl FakeDiscord {
                 _ => return None,
             }
         }
+    }
+
+    /// Sends a dispatch event to the session that identified as `shard` (waiting for one), as
+    /// Discord sends a server's events to the shard `(server_id >> 22) % shards`.
+    pub async fn dispatch_to_shard(&self, shard: u64, t: &str, d: Value) -> Instant {
+        let deadline = Instant::now() + WAIT;
+        let outbox = loop {
+            if let Some(outbox) = self.inner.shards.lock().unwrap().get(&shard).cloned() {
+                break outbox;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "shard {shard} never identified within the wait"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        let (sent, at) = oneshot::channel();
+        outbox
+            .send(Outgoing::Dispatch {
+                t: t.to_string(),
+                d,
+                sent,
+            })
+            .unwrap_or_else(|_| panic!("shard {shard}'s session closed before {t} could be sent"));
+        tokio::time::timeout(WAIT, at)
+            .await
+            .expect("the gateway did not send the event within the wait")
+            .expect("the gateway session closed while sending")
     }
 
     /// Sends a dispatch event on the identified session (waiting for one) and returns the
@@ -346,7 +381,7 @@ impl Inner {
                         200,
                         Some(json!({
                             "url": self.gateway_url,
-                            "shards": 1,
+                            "shards": self.options.shards.unwrap_or(1),
                             "session_start_limit": {
                                 "total": 1000, "remaining": 999,
                                 "reset_after": 14_400_000, "max_concurrency": 1
@@ -400,6 +435,21 @@ impl Inner {
                 })),
             ),
             ("POST", ["interactions", _, _, "callback"]) => (204, None),
+            // What `calcibot register` asks first: which application the token is.
+            ("GET", ["oauth2", "applications", "@me"]) => (
+                200,
+                Some(json!({
+                    "id": self.application_id(),
+                    "name": "calcibot",
+                    "icon": null,
+                    "description": "",
+                    "bot_public": true,
+                    "bot_require_code_grant": false,
+                    "owner": null,
+                    "verify_key": "0",
+                    "team": null,
+                })),
+            ),
             _ => (404, Some(json!({"message": "404: Not Found", "code": 0}))),
         }
     }
@@ -424,6 +474,7 @@ async fn serve_rest(stream: TcpStream, inner: Arc<Inner>) -> std::io::Result<()>
         let target = parts.next().unwrap_or_default();
         let path = target.split('?').next().unwrap_or_default().to_string();
         let mut length = 0usize;
+        let mut boundary = None;
         loop {
             let mut header = String::new();
             if reader.read_line(&mut header).await? == 0 {
@@ -437,12 +488,24 @@ async fn serve_rest(stream: TcpStream, inner: Arc<Inner>) -> std::io::Result<()>
                 if name.eq_ignore_ascii_case("content-length") {
                     length = value.trim().parse().unwrap_or(0);
                 }
+                if name.eq_ignore_ascii_case("content-type") {
+                    boundary = value
+                        .split(';')
+                        .find_map(|p| p.trim().strip_prefix("boundary="))
+                        .map(|b| b.trim_matches('"').to_string());
+                }
             }
         }
         let mut body = vec![0; length];
         reader.read_exact(&mut body).await?;
         let at = Instant::now();
-        let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let (body, files) = match &boundary {
+            Some(boundary) => multipart(&body, boundary),
+            None => (
+                serde_json::from_slice(&body).unwrap_or(Value::Null),
+                Vec::new(),
+            ),
+        };
         let (status, response, headers) = inner.respond(&method, &path, &body);
         inner.record(Request {
             method,
@@ -450,6 +513,7 @@ async fn serve_rest(stream: TcpStream, inner: Arc<Inner>) -> std::io::Result<()>
             body,
             at,
             status,
+            files,
         });
         let reason = match status {
             200 => "OK",
@@ -468,6 +532,51 @@ async fn serve_rest(stream: TcpStream, inner: Arc<Inner>) -> std::io::Result<()>
         write.write_all(text.as_bytes()).await?;
         write.flush().await?;
     }
+}
+
+/// A multipart form's `payload_json` (as JSON) and its files (name, bytes).
+fn multipart(body: &[u8], boundary: &str) -> (Value, Vec<(String, Vec<u8>)>) {
+    let delimiter = format!("--{boundary}");
+    let mut json = Value::Null;
+    let mut files = Vec::new();
+    let mut rest = body;
+    while let Some(start) = find(rest, delimiter.as_bytes()) {
+        rest = &rest[start + delimiter.len()..];
+        if rest.starts_with(b"--") {
+            break;
+        }
+        let Some(end) = find(rest, delimiter.as_bytes()) else {
+            break;
+        };
+        let part = &rest[..end];
+        let Some(split) = find(part, b"\r\n\r\n") else {
+            continue;
+        };
+        let headers = String::from_utf8_lossy(&part[..split]).to_string();
+        // The part's content, without the line break before the next delimiter.
+        let content = part[split + 4..]
+            .strip_suffix(b"\r\n")
+            .unwrap_or(&part[split + 4..]);
+        let field = |key: &str| {
+            headers.split([';', '\n']).find_map(|p| {
+                p.trim()
+                    .strip_prefix(&format!("{key}="))
+                    .map(|v| v.trim_matches('"').to_string())
+            })
+        };
+        match (field("name"), field("filename")) {
+            (_, Some(filename)) => files.push((filename, content.to_vec())),
+            (Some(name), None) if name == "payload_json" => {
+                json = serde_json::from_slice(content).unwrap_or(Value::Null);
+            }
+            _ => {}
+        }
+    }
+    (json, files)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// One gateway connection: HELLO, IDENTIFY, READY (or the configured close code), heartbeats
@@ -548,6 +657,8 @@ async fn on_gateway_text(
             if ws.send(WsMessage::Text(ready.to_string())).await.is_err() {
                 return false;
             }
+            let shard = payload["d"]["shard"][0].as_u64().unwrap_or(0);
+            inner.shards.lock().unwrap().insert(shard, outbox.clone());
             inner.session.send_replace(Some(outbox.clone()));
             true
         }
@@ -647,8 +758,14 @@ pub mod events {
     pub struct Ids(AtomicU64);
 
     impl Ids {
+        /// Ids no other `Ids` of this test process hands out, so that a bot restarted on
+        /// the same fake never meets a request of its predecessor's.
         pub fn new() -> Ids {
-            Ids(AtomicU64::new(1_100_000_000_000_000_000))
+            static BLOCKS: AtomicU64 = AtomicU64::new(0);
+            let block = BLOCKS.fetch_add(1, Ordering::Relaxed);
+            Ids(AtomicU64::new(
+                1_100_000_000_000_000_000 + block * 1_000_000,
+            ))
         }
         pub fn next(&self) -> u64 {
             self.0.fetch_add(1, Ordering::Relaxed)

@@ -66,6 +66,8 @@ pub fn mention() -> String {
 pub struct Running {
     pub fake: FakeDiscord,
     pub ids: events::Ids,
+    /// The folder of the bot's SQLite database, unless the test named its own.
+    pub dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     pub task: JoinHandle<Result<(), DiscordError>>,
 }
@@ -96,34 +98,81 @@ pub fn init_logs() {
 pub async fn launch(options: Options, vars: &[(&'static str, &str)]) -> Running {
     init_logs();
     let fake = FakeDiscord::start(options).await;
-    let guild = GUILD.to_string();
-    let mut all: Vec<(&'static str, String)> = vec![
-        ("DISCORD_TOKEN", TOKEN.to_string()),
-        ("DISCORD_GUILD_ID", guild),
-        ("DISCORD_HTTP_PROXY", fake.rest_url.clone()),
-        ("COOLDOWN_SECONDS", "0".to_string()),
-    ];
-    for (k, v) in vars {
-        all.retain(|(name, _)| name != k);
-        all.push((k, v.to_string()));
-    }
-    let config = Config::from_lookup(|var| {
-        Ok(all
-            .iter()
-            .find(|(name, _)| *name == var)
-            .map(|(_, v)| v.clone()))
-    })
-    .expect("the test settings are valid");
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(calcibot::discord::run_until(bot(), config, async move {
-        let _ = stopped.await;
-    }));
+    launch_on(fake, vars).await
+}
+
+/// Starts the bot against a running fake, with a SQLite database in a new temporary folder
+/// unless `vars` name a `DATABASE_URL`.
+pub async fn launch_on(fake: FakeDiscord, vars: &[(&'static str, &str)]) -> Running {
+    let process = Process::spawn(&fake, vars);
     Running {
         fake,
         ids: events::Ids::new(),
-        stop: Some(stop),
-        task,
+        dir: process.dir,
+        stop: process.stop,
+        task: process.task,
     }
+}
+
+/// One bot, as one `serve` process would run it, against a fake that others may share.
+pub struct Process {
+    pub dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    pub task: JoinHandle<Result<(), DiscordError>>,
+}
+
+impl Process {
+    /// Starts a bot on `fake` with these settings over the tests' defaults (token, the test
+    /// guild, the fake as proxy, no cooldown, SQLite in a new temporary folder).
+    pub fn spawn(fake: &FakeDiscord, vars: &[(&'static str, &str)]) -> Process {
+        init_logs();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut all: Vec<(&'static str, String)> = vec![
+            ("DISCORD_TOKEN", TOKEN.to_string()),
+            ("DISCORD_GUILD_ID", GUILD.to_string()),
+            ("DISCORD_HTTP_PROXY", fake.rest_url.clone()),
+            ("COOLDOWN_SECONDS", "0".to_string()),
+            ("DATABASE_URL", sqlite_url(dir.path())),
+        ];
+        for (k, v) in vars {
+            all.retain(|(name, _)| name != k);
+            all.push((k, v.to_string()));
+        }
+        let config = Config::from_lookup(|var| {
+            Ok(all
+                .iter()
+                .find(|(name, _)| *name == var)
+                .map(|(_, v)| v.clone()))
+        })
+        .expect("the test settings are valid");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(calcibot::discord::run_until(bot(), config, async move {
+            let _ = stopped.await;
+        }));
+        Process {
+            dir,
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    /// Stops the bot as SIGINT would and checks it shut down cleanly.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let result = tokio::time::timeout(WAIT, &mut self.task)
+            .await
+            .expect("the bot did not shut down within the wait")
+            .expect("the bot's task panicked");
+        assert!(result.is_ok(), "the bot stopped with an error: {result:?}");
+        self.dir
+    }
+}
+
+/// The URL of a SQLite database `calcibot.db` in `dir`.
+pub fn sqlite_url(dir: &std::path::Path) -> String {
+    format!("sqlite://{}", dir.join("calcibot.db").display())
 }
 
 impl Running {
@@ -185,8 +234,13 @@ impl Running {
         self.interact(d).await
     }
 
-    /// Stops the bot as SIGINT would and checks it shut down cleanly.
-    pub async fn stop(mut self) {
+    /// Stops the bot as SIGINT would and checks it shut down cleanly; returns the fake.
+    pub async fn stop(self) {
+        self.stop_keeping().await;
+    }
+
+    /// Stops the bot and hands back the fake and the database folder, for a restart.
+    pub async fn stop_keeping(mut self) -> (FakeDiscord, tempfile::TempDir) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -195,6 +249,8 @@ impl Running {
             .expect("the bot did not shut down within the wait")
             .expect("the bot's task panicked");
         assert!(result.is_ok(), "the bot stopped with an error: {result:?}");
+        let Running { fake, dir, .. } = self;
+        (fake, dir)
     }
 }
 

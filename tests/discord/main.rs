@@ -22,6 +22,15 @@ mod auto_answer;
 mod cooldown;
 // Replies sent again after a 500 or a 429; a lost reply.
 mod delivery;
+// Settings, feedback, stats, unanswered questions and forgetting, with the database.
+mod moderators;
+// Several processes, each with its range of shards.
+mod shards;
+// A PostgreSQL outage mid-run.
+mod outage;
+// The throwaway PostgreSQL cluster of the tests, shared by both binaries.
+#[path = "../support/postgres.rs"]
+mod postgres;
 // Start-up refusals.
 mod startup;
 // The `calcibot serve` binary.

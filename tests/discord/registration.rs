@@ -24,7 +24,50 @@ async fn registers_the_commands_on_ready() {
     let names: BTreeSet<&str> = commands.iter().filter_map(|c| c["name"].as_str()).collect();
     assert_eq!(
         names,
-        BTreeSet::from(["ask", "topic", "topics", "about", "help"])
+        BTreeSet::from([
+            "ask",
+            "topic",
+            "topics",
+            "about",
+            "help",
+            "settings",
+            "unanswered",
+            "stats"
+        ])
+    );
+    // The moderators' commands: Manage Server only (1 << 5), in servers only; the others open
+    // to everyone, everywhere.
+    for command in commands {
+        let name = command["name"].as_str().unwrap();
+        let moderators = ["settings", "unanswered", "stats"].contains(&name);
+        let permissions = &command["default_member_permissions"];
+        // Interaction contexts: 0 is a server, 1 a DM with the bot.
+        let contexts = &command["contexts"];
+        if moderators {
+            assert_eq!(permissions, &json!("32"), "/{name}: {command}");
+            assert_eq!(contexts, &json!([0]), "/{name}: {command}");
+        } else {
+            assert!(permissions.is_null(), "/{name}: {command}");
+            assert!(contexts.is_null(), "/{name}: {command}");
+        }
+    }
+    let settings = commands.iter().find(|c| c["name"] == "settings").unwrap();
+    let subcommands: BTreeSet<&str> = settings["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|o| o["name"].as_str())
+        .collect();
+    assert_eq!(
+        subcommands,
+        BTreeSet::from([
+            "show",
+            "auto-answer",
+            "cooldown",
+            "support-line",
+            "unanswered",
+            "forget"
+        ])
     );
     let options = |name: &str| -> Vec<(String, u64, bool, bool)> {
         let command = commands.iter().find(|c| c["name"] == name).unwrap();

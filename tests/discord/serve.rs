@@ -15,6 +15,9 @@ fn serve_command(fake: Option<&FakeDiscord>) -> (Command, tempfile::TempDir) {
         .env_remove("KNOWLEDGE_DIR")
         .env_remove("AUTO_ANSWER_CHANNELS")
         .env_remove("DISCORD_GUILD_ID")
+        .env_remove("DATABASE_URL")
+        .env_remove("SHARDS")
+        .env_remove("REGISTER_COMMANDS")
         .env("RUST_LOG", "calcibot=info,warn")
         .env("COOLDOWN_SECONDS", "0")
         .stdin(Stdio::null())
@@ -51,6 +54,56 @@ async fn wait_exit(child: std::process::Child, timeout: Duration) -> std::proces
     }
 }
 
+/// `calcibot register` registers the commands once and exits, for several processes that run
+/// with REGISTER_COMMANDS=off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn register_registers_the_commands_and_exits() {
+    let fake = FakeDiscord::start(Options::default()).await;
+    // The environment `serve` gets, for `register`.
+    let (command, _dir) = serve_command(Some(&fake));
+    let mut register = Command::new(env!("CARGO_BIN_EXE_calcibot"));
+    register.arg("register");
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => register.env(key, value),
+            None => register.env_remove(key),
+        };
+    }
+    register
+        .current_dir(command.get_current_dir().expect("a working directory"))
+        .env("DISCORD_GUILD_ID", GUILD.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = register.spawn().expect("calcibot runs");
+    let output = wait_exit(child, WAIT).await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let puts: Vec<Request> = fake
+        .requests()
+        .into_iter()
+        .filter(Request::registers_commands)
+        .collect();
+    assert_eq!(puts.len(), 1, "one registration");
+    assert!(puts[0].path.ends_with(&format!("/guilds/{GUILD}/commands")));
+    let names: Vec<&str> = puts[0]
+        .body
+        .as_array()
+        .expect("commands")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"ask") && names.contains(&"settings"),
+        "{names:?}"
+    );
+    // It never connected to the gateway.
+    assert!(fake.identifies().is_empty());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_without_a_token_says_what_to_do() {
     let (mut command, _dir) = serve_command(None);
@@ -79,7 +132,7 @@ async fn serve_with_a_malformed_value_names_it() {
 
 async fn serve_stops_on(signal: &str) {
     let fake = FakeDiscord::start(Options::default()).await;
-    let (mut command, _dir) = serve_command(Some(&fake));
+    let (mut command, dir) = serve_command(Some(&fake));
     let child = command.spawn().expect("calcibot runs");
     let registered = fake.wait_for(WAIT, Request::registers_commands).await;
     if registered.is_none() {
@@ -106,6 +159,11 @@ async fn serve_stops_on(signal: &str) {
     fake.wait_for(WAIT, |r| r.replies_to(1_200_000_000_000_000_001))
         .await
         .expect("calcibot serve answered a mention");
+    // With DATABASE_URL unset, the SQLite file is made in the working directory on first start.
+    assert!(
+        dir.path().join("calcibot.db").is_file(),
+        "no calcibot.db in the working directory"
+    );
 
     let started = Instant::now();
     let status = Command::new("kill")

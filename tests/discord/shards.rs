@@ -1,0 +1,98 @@
+//! Several processes: each runs its range of shards (`SHARDS=first-last/total`), identifies
+//! as those shards, and answers the servers Discord routes to them; none registers the
+//! commands when told not to (`calcibot register` does that once).
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use calcibot::storage::{Day, Open, Scope, Store};
+
+use crate::harness::*;
+
+/// Servers on shard 0 and shard 1 of 2: Discord routes a server to `(id >> 22) % shards`.
+const ON_SHARD_0: u64 = 1_000 << 22;
+const ON_SHARD_1: u64 = 1_001 << 22;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_each_run_their_shard_and_answer_their_servers() {
+    init_logs();
+    let fake = FakeDiscord::start(Options {
+        shards: Some(2),
+        ..Options::default()
+    })
+    .await;
+    let first = Process::spawn(&fake, &[("SHARDS", "0-0/2"), ("REGISTER_COMMANDS", "off")]);
+    let second = Process::spawn(&fake, &[("SHARDS", "1-1/2"), ("REGISTER_COMMANDS", "off")]);
+
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while fake.identifies().len() < 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "two shards did not identify within the wait"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let shards: BTreeSet<String> = fake
+        .identifies()
+        .iter()
+        .map(|d| d["shard"].to_string())
+        .collect();
+    assert_eq!(shards, BTreeSet::from(["[0,2]".into(), "[1,2]".into()]));
+
+    let ids = events::Ids::new();
+    let mut asked = Vec::new();
+    for (shard, guild) in [(0, ON_SHARD_0), (1, ON_SHARD_1)] {
+        let id = ids.next();
+        let d = events::message(
+            id,
+            CHANNEL,
+            Some(guild),
+            ASKER,
+            &format!("{} {ANSWERED}", mention()),
+        );
+        fake.dispatch_to_shard(shard, "MESSAGE_CREATE", events::mentioning(d, &bot_user()))
+            .await;
+        asked.push(id);
+    }
+    for id in asked {
+        fake.wait_for(WAIT, |r| r.replies_to(id))
+            .await
+            .unwrap_or_else(|| panic!("no reply to {id}"));
+    }
+    assert!(
+        !fake.requests().iter().any(Request::registers_commands),
+        "a process registered the commands although REGISTER_COMMANDS=off"
+    );
+
+    // Each process counted its own server's question, and only that one.
+    let today = Day::today();
+    for (process, mine, other) in [
+        (&first, ON_SHARD_0, ON_SHARD_1),
+        (&second, ON_SHARD_1, ON_SHARD_0),
+    ] {
+        let store = Store::open(&sqlite_url(process.dir.path()), Open::MustExist)
+            .await
+            .expect("the process's database");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let counted = store.stats(Scope::Server(mine), 1, today).await.unwrap();
+            if counted.questions() == 1 {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the question in {mine} was not counted by its shard's process"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let elsewhere = store.stats(Scope::Server(other), 1, today).await.unwrap();
+        assert_eq!(
+            elsewhere.questions(),
+            0,
+            "a process answered another shard's server"
+        );
+        store.close().await;
+    }
+    first.stop().await;
+    second.stop().await;
+}
