@@ -1,6 +1,7 @@
 //! The checks of the knowledge base that need the modules reading it: do the patterns compile
 //! (as `crate::patterns` compiles them), does every `{set}` a safety pattern names exist, is
-//! the lexicon written in the normal form `crate::language` produces.
+//! the lexicon written in the normal form `crate::language` produces, can every language's
+//! terms be matched (as `crate::safety` prepares them) and its language be detected.
 //!
 //! They live here, beside `calcibot check`, rather than in `knowledge/`, so that the base stays
 //! data that does not know who reads it, and no import circle runs knowledge -> patterns ->
@@ -9,8 +10,9 @@
 use std::path::Path;
 
 use crate::knowledge::{KnowledgeBase, KnowledgeError, Problem};
-use crate::language::normalize;
+use crate::language::{detect, normalize};
 use crate::patterns;
+use crate::safety;
 
 /// The base from `dir` (or the built-in one), with every problem of the data and of the
 /// patterns and lexicon reported together.
@@ -69,6 +71,7 @@ pub fn problems(kb: &KnowledgeBase) -> Vec<Problem> {
     }
     safety_patterns(kb, &mut problems);
     lexicon(kb, &mut problems);
+    languages(kb, &mut problems);
     problems
 }
 
@@ -151,6 +154,54 @@ fn lexicon(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 Some(word),
                 "stopword must be one normalised word".into(),
             ));
+        }
+    }
+}
+
+/// Each language's detector code and terms: the code must be one `whatlang` knows, and every
+/// term must prepare into words the safety layer can match.
+fn languages(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
+    for language in &kb.languages {
+        let file = format!("languages/{}.toml", language.code);
+        if detect::whatlang_lang(&language.whatlang).is_none() {
+            problems.push(problem(
+                &file,
+                Some("whatlang"),
+                format!(
+                    "'{}' is not a language code the detector knows (ISO 639-3, e.g. 'fra')",
+                    language.whatlang
+                ),
+            ));
+        }
+        let negation = &language.negation;
+        let lists = language
+            .concepts
+            .iter()
+            .map(|(name, terms)| (format!("concepts.{name}"), terms))
+            .chain([
+                ("negation.before".to_string(), &negation.before),
+                ("negation.after".to_string(), &negation.after),
+                ("negation.stop".to_string(), &negation.stop),
+                ("negation.pseudo".to_string(), &negation.pseudo),
+            ])
+            .chain(
+                language
+                    .exclusions
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (format!("exclusions[{i}]"), &e.phrases)),
+            );
+        for (item, terms) in lists {
+            for term in terms {
+                let balanced = term.matches('{').count() == term.matches('}').count();
+                if balanced && safety::prepared_terms(term).iter().any(Option::is_none) {
+                    problems.push(problem(
+                        &file,
+                        Some(&item),
+                        format!("term '{term}' has a part with no letters or digits, or a * inside a word (a * ends a word)"),
+                    ));
+                }
+            }
         }
     }
 }

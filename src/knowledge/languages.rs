@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{KnowledgeBase, Problem};
-use crate::language::normalize;
 
 /// One language the safety layer reads.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -111,6 +110,12 @@ pub struct Concept {
     /// Whether a body temperature written as a number (38.9, 39 C, 102F) stands for it.
     #[serde(default)]
     pub temperature: bool,
+    /// Whether an amount written with its unit in one word ("60mg", "500mcg") stands for it.
+    #[serde(default)]
+    pub dose_amount: bool,
+    /// Whether a count of times written "3x" or "x3" ("3x a day") stands for it.
+    #[serde(default)]
+    pub times: bool,
 }
 
 fn yes() -> bool {
@@ -151,65 +156,6 @@ impl FlagKind {
             FlagKind::Dosing => "dosing",
         }
     }
-}
-
-/// A term written with `{a,b}` variants, spelled out; `*` stays at the end of each.
-pub fn expand_variants(term: &str) -> Vec<String> {
-    let Some(open) = term.find('{') else {
-        return vec![term.to_string()];
-    };
-    let Some(close) = term[open..].find('}').map(|c| c + open) else {
-        return vec![term.to_string()];
-    };
-    let (head, tail) = (&term[..open], &term[close + 1..]);
-    let mut out = Vec::new();
-    for option in term[open + 1..close].split(',') {
-        for rest in expand_variants(tail) {
-            out.push(format!("{head}{option}{rest}"));
-        }
-    }
-    out
-}
-
-/// A term as it is matched, in normalised words: `first`, then each of `rest` (each begins
-/// with a space) right after the word a `*` let go on; `open` when the last word may go on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Prepared {
-    pub first: String,
-    pub rest: Vec<String>,
-    pub open: bool,
-}
-
-/// A term as it is matched: `{a,b}` spelled out, each variant cut at its `*`s and normalised.
-/// A `*` ends a word ("confundid* con" meets "confundida con"); `None` for a variant with a
-/// `*` inside a word or nothing to match.
-pub fn prepared_terms(term: &str) -> Vec<Option<Prepared>> {
-    expand_variants(term)
-        .into_iter()
-        .map(|variant| {
-            let variant = variant.trim();
-            let open = variant.ends_with('*');
-            let pieces: Vec<&str> = variant.trim_end_matches('*').split('*').collect();
-            let mut parts = Vec::with_capacity(pieces.len());
-            for (i, piece) in pieces.iter().enumerate() {
-                if i > 0 && !piece.starts_with(char::is_whitespace) {
-                    return None;
-                }
-                let normalized = normalize::normalize(piece);
-                if normalized.is_empty() {
-                    return None;
-                }
-                parts.push(normalized);
-            }
-            let mut parts = parts.into_iter();
-            let first = parts.next()?;
-            Some(Prepared {
-                first,
-                rest: parts.map(|p| format!(" {p}")).collect(),
-                open,
-            })
-        })
-        .collect()
 }
 
 /// Every problem with the languages and the concept rules, with file and item.
@@ -277,15 +223,6 @@ fn check_language(kb: &KnowledgeBase, language: &Language, problems: &mut Vec<Pr
             message,
         })
     };
-    if crate::language::detect::whatlang_lang(&language.whatlang).is_none() {
-        push(
-            "whatlang",
-            format!(
-                "'{}' is not a language code the detector knows (ISO 639-3, e.g. 'fra')",
-                language.whatlang
-            ),
-        );
-    }
     if language.code != "en" {
         let t = &language.texts;
         for (name, text) in [
@@ -313,11 +250,6 @@ fn check_language(kb: &KnowledgeBase, language: &Language, problems: &mut Vec<Pr
         for term in terms {
             if term.matches('{').count() != term.matches('}').count() {
                 push(item, format!("term '{term}' has an unclosed {{"));
-            } else if prepared_terms(term).iter().any(Option::is_none) {
-                push(
-                    item,
-                    format!("term '{term}' has a part with no letters or digits, or a * inside a word (a * ends a word)"),
-                );
             }
         }
     };
@@ -362,42 +294,5 @@ fn check_language(kb: &KnowledgeBase, language: &Language, problems: &mut Vec<Pr
                 format!("has no words for '{name}', so rules using it never fire in this language"),
             );
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn variants_are_spelled_out() {
-        assert_eq!(
-            expand_variants("want{,s,ed} to {die,be dead}"),
-            [
-                "want to die",
-                "want to be dead",
-                "wants to die",
-                "wants to be dead",
-                "wanted to die",
-                "wanted to be dead"
-            ]
-        );
-        assert_eq!(
-            prepared_terms("Fièvre*"),
-            [Some(Prepared {
-                first: "fievre".into(),
-                rest: vec![],
-                open: true
-            })]
-        );
-        assert_eq!(
-            prepared_terms("confundid* con"),
-            [Some(Prepared {
-                first: "confundid".into(),
-                rest: vec![" con".into()],
-                open: false
-            })]
-        );
-        assert_eq!(prepared_terms("ab*cd"), [None]);
     }
 }

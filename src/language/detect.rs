@@ -6,8 +6,7 @@
 //! restricted to the languages the bot reads and a few neighbours (so "another language" can
 //! be told apart from one of ours without paying for every language whatlang knows).
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap as HashMap;
 use whatlang::{Lang, Script};
 
 use crate::knowledge::languages::Language;
@@ -21,6 +20,10 @@ const NEIGHBOURS: &[&str] = &[
 
 /// Messages shorter than this many words are too short for trigram statistics.
 const MIN_WORDS_TO_DETECT: usize = 3;
+
+/// With no marker word at all, messages shorter than this are read as English without
+/// statistics.
+const MIN_WORDS_FOR_STATISTICS: usize = 6;
 
 /// The `whatlang` language for an ISO 639-3 code.
 pub fn whatlang_lang(code: &str) -> Option<Lang> {
@@ -58,7 +61,7 @@ impl Detector {
             .collect();
         let mut allow: Vec<Lang> = ours.iter().flatten().copied().collect();
         allow.extend(NEIGHBOURS.iter().filter_map(|c| whatlang_lang(c)));
-        let mut markers: HashMap<String, usize> = HashMap::new();
+        let mut markers: HashMap<String, usize> = HashMap::default();
         let mut shared: Vec<String> = Vec::new();
         for (index, language) in languages.iter().enumerate() {
             for word in &language.markers {
@@ -120,6 +123,12 @@ impl Detector {
                 index: best,
                 sure: best_count >= 2,
             };
+        }
+        // No marker word of any language in a few words ("dystrophic calcinosis meaning"):
+        // trigram statistics cannot tell so little either, and cost more than the rest of
+        // the reply; read it as English.
+        if best_count == 0 && total < MIN_WORDS_FOR_STATISTICS && message.is_ascii() {
+            return Detected::Unknown;
         }
         match whatlang::detect_script(message) {
             Some(Script::Latin) | None => {}

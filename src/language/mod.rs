@@ -49,6 +49,9 @@ pub struct Span {
     pub rewritten: std::ops::Range<usize>,
     /// It ended with a question mark.
     pub question_mark: bool,
+    /// A clause cut from the same sentence as the span before it: the safety layer, which
+    /// reads whole sentences, joins it back.
+    pub continues: bool,
 }
 
 /// The bit of sentence `i` in a sentence set.
@@ -156,6 +159,7 @@ impl Analyzer {
                 spelled: append(&mut a.spelled, &spelled.join(" ")),
                 rewritten: append(&mut a.rewritten, &rewritten.join(" ")),
                 question_mark: sentence.question_mark,
+                continues: sentence.continues && !a.sentences.is_empty(),
             };
             let bit = sentence_bit(i);
             for word in &rewritten {

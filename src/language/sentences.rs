@@ -14,6 +14,9 @@
 pub struct Sentence<'a> {
     pub text: &'a str,
     pub question_mark: bool,
+    /// A clause cut from the same sentence as the one before it (see `clauses`): readers
+    /// that want whole sentences join it back.
+    pub continues: bool,
 }
 
 /// Abbreviations after which a full stop does not end a sentence (lowercase, without the dot).
@@ -60,6 +63,7 @@ pub fn split(message: &str) -> Vec<Sentence<'_>> {
 pub fn clauses(message: &str) -> Vec<Sentence<'_>> {
     let mut out = Vec::new();
     for sentence in split(message) {
+        let first = out.len();
         let mut rest = sentence.text;
         while let Some(cut) = next_clause(rest) {
             // The question mark closes the last clause; an earlier one asks by its own words.
@@ -67,6 +71,9 @@ pub fn clauses(message: &str) -> Vec<Sentence<'_>> {
             rest = &rest[cut..];
         }
         push(&mut out, rest, sentence.question_mark);
+        for clause in out.iter_mut().skip(first + 1) {
+            clause.continues = true;
+        }
     }
     out
 }
@@ -127,6 +134,7 @@ fn push<'a>(out: &mut Vec<Sentence<'a>>, text: &'a str, question_mark: bool) {
         out.push(Sentence {
             text,
             question_mark,
+            continues: false,
         });
     }
 }
@@ -197,10 +205,16 @@ mod tests {
                 "and how would bad kidneys end up putting calcium in my skin"
             ]
         );
+        assert!(!clauses_of_sentence(0) && clauses_of_sentence(1));
         assert_eq!(
             clauses_of("lumps on hands, and feet"),
             ["lumps on hands, and feet"]
         );
+    }
+
+    /// Whether clause `i` of a two-question sentence continues the one before it.
+    fn clauses_of_sentence(i: usize) -> bool {
+        clauses("I have lumps on my hands, and how do I treat them?")[i].continues
     }
 
     fn clauses_of(message: &str) -> Vec<&str> {

@@ -7,7 +7,7 @@
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::knowledge::languages::prepared_terms;
+use crate::language::normalize;
 
 /// What a term stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -35,6 +35,9 @@ struct Term {
     open: bool,
     /// What must follow the word a `*` let go on, for a `*` inside a term ("confundid* con").
     rest: Vec<String>,
+    /// Read whatever the writer's language: a warning sign of crisis in another language's
+    /// words ("Ya no puedo más" in an English message) must not be lost to the detector.
+    everywhere: bool,
 }
 
 /// A term found in a message: words `start..end`.
@@ -63,6 +66,15 @@ pub struct Builder {
 
 impl Builder {
     pub fn add(&mut self, written: &str, kind: Kind, language: u8) {
+        self.add_term(written, kind, language, false);
+    }
+
+    /// Like `add`, for a term read in every message whatever its language.
+    pub fn add_everywhere(&mut self, written: &str, kind: Kind, language: u8) {
+        self.add_term(written, kind, language, true);
+    }
+
+    fn add_term(&mut self, written: &str, kind: Kind, language: u8, everywhere: bool) {
         for prepared in prepared_terms(written).into_iter().flatten() {
             let slot = match self.index.get(&prepared.first) {
                 Some(&i) => i,
@@ -79,9 +91,11 @@ impl Builder {
                 language,
                 open: prepared.open,
                 rest: prepared.rest,
+                everywhere,
             };
             let known = self.terms[slot].iter().any(|t| {
                 t.kind == term.kind
+                    && t.everywhere == term.everywhere
                     && t.language == term.language
                     && t.open == term.open
                     && t.rest == term.rest
@@ -117,7 +131,7 @@ impl Finder {
                 continue;
             };
             for term in &self.terms[m.pattern().as_usize()] {
-                if allowed & (1 << term.language) == 0 {
+                if allowed & (1 << term.language) == 0 && !term.everywhere {
                     continue;
                 }
                 let Some(end) = term_end(text, end, &term.rest) else {
@@ -173,16 +187,113 @@ pub fn word_starts(text: &str, out: &mut Vec<u32>) {
     }
 }
 
-/// Body temperatures written as numbers in normalised words: "38 9" (38.9), "39 c", "102f",
-/// "102 f", "40 degrees", "38 grados". A bare "39" is an age or a count, not a fever.
-pub fn temperatures<'a>(words: impl Iterator<Item = &'a str>, out: &mut Vec<u32>) {
-    let words: Vec<&str> = words.collect();
-    for (i, word) in words.iter().enumerate() {
-        let next = words.get(i + 1).copied().unwrap_or("");
+/// A term written with `{a,b}` variants, spelled out; `*` stays at the end of each.
+pub fn expand_variants(term: &str) -> Vec<String> {
+    let Some(open) = term.find('{') else {
+        return vec![term.to_string()];
+    };
+    let Some(close) = term[open..].find('}').map(|c| c + open) else {
+        return vec![term.to_string()];
+    };
+    let (head, tail) = (&term[..open], &term[close + 1..]);
+    let mut out = Vec::new();
+    for option in term[open + 1..close].split(',') {
+        for rest in expand_variants(tail) {
+            out.push(format!("{head}{option}{rest}"));
+        }
+    }
+    out
+}
+
+/// A term as it is matched, in normalised words: `first`, then each of `rest` (each begins
+/// with a space) right after the word a `*` let go on; `open` when the last word may go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub first: String,
+    pub rest: Vec<String>,
+    pub open: bool,
+}
+
+/// A term as it is matched: `{a,b}` spelled out, each variant cut at its `*`s and normalised.
+/// A `*` ends a word ("confundid* con" meets "confundida con"); `None` for a variant with a
+/// `*` inside a word or nothing to match.
+pub fn prepared_terms(term: &str) -> Vec<Option<Prepared>> {
+    expand_variants(term)
+        .into_iter()
+        .map(|variant| {
+            let variant = variant.trim();
+            let open = variant.ends_with('*');
+            let pieces: Vec<&str> = variant.trim_end_matches('*').split('*').collect();
+            let mut parts = Vec::with_capacity(pieces.len());
+            for (i, piece) in pieces.iter().enumerate() {
+                if i > 0 && !piece.starts_with(char::is_whitespace) {
+                    return None;
+                }
+                let normalized = normalize::normalize(piece);
+                if normalized.is_empty() {
+                    return None;
+                }
+                parts.push(normalized);
+            }
+            let mut parts = parts.into_iter();
+            let first = parts.next()?;
+            Some(Prepared {
+                first,
+                rest: parts.map(|p| format!(" {p}")).collect(),
+                open,
+            })
+        })
+        .collect()
+}
+
+/// What a number written in a message can stand for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Number {
+    /// A body temperature: "38 9" (38.9), "39 c", "102f", "40 degrees". A bare "39" is an age
+    /// or a count, not a fever.
+    Temperature,
+    /// An amount with its unit in one word: "60mg", "500mcg", "5ml" ("60 mg" is two words, and
+    /// the unit alone is a concept word).
+    DoseAmount,
+    /// A count of times: "3x", "x2".
+    Times,
+}
+
+/// The numbers in normalised words, as (word position, what it stands for).
+pub fn numbers<'a>(words: impl Iterator<Item = &'a str>, out: &mut Vec<(u32, Number)>) {
+    let mut words = words.peekable();
+    let mut i = 0u32;
+    while let Some(word) = words.next() {
+        let at = i;
+        i += 1;
+        if !word.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
         let (digits, unit) = split_unit(word);
+        if digits.is_empty() {
+            if unit.len() > 1
+                && unit.starts_with('x')
+                && unit[1..].bytes().all(|b| b.is_ascii_digit())
+            {
+                out.push((at, Number::Times));
+            }
+            continue;
+        }
         let Ok(n) = digits.parse::<u32>() else {
             continue;
         };
+        match unit {
+            "mg" | "mcg" | "ug" | "ml" | "iu" | "ui" | "g" => {
+                out.push((at, Number::DoseAmount));
+                continue;
+            }
+            "x" => {
+                out.push((at, Number::Times));
+                continue;
+            }
+            _ => {}
+        }
+        let next = words.peek().copied().unwrap_or("");
         let celsius = (38..=42).contains(&n);
         let fahrenheit = (100..=106).contains(&n);
         let decimal = next.len() == 1 && next.bytes().all(|b| b.is_ascii_digit());
@@ -204,7 +315,7 @@ pub fn temperatures<'a>(words: impl Iterator<Item = &'a str>, out: &mut Vec<u32>
         );
         let with_unit = matches!(unit, "c" | "f");
         if (celsius || fahrenheit) && (decimal || unit_next || with_unit) {
-            out.push(i as u32);
+            out.push((at, Number::Temperature));
         }
     }
 }
@@ -256,7 +367,53 @@ mod tests {
     #[test]
     fn temperatures_need_a_decimal_or_a_unit() {
         let mut out = Vec::new();
-        temperatures("im 39 and my temp is 38 9 or 102f".split(' '), &mut out);
-        assert_eq!(out, [6, 9]);
+        numbers("im 39 and my temp is 38 9 or 102f".split(' '), &mut out);
+        assert_eq!(out, [(6, Number::Temperature), (9, Number::Temperature)]);
+    }
+
+    #[test]
+    fn amounts_and_times_written_in_one_word() {
+        let mut out = Vec::new();
+        numbers("60mg 3x a day or 60 mg x2 at 39".split(' '), &mut out);
+        assert_eq!(
+            out,
+            [
+                (0, Number::DoseAmount),
+                (1, Number::Times),
+                (7, Number::Times)
+            ]
+        );
+    }
+
+    #[test]
+    fn variants_are_spelled_out() {
+        assert_eq!(
+            expand_variants("want{,s,ed} to {die,be dead}"),
+            [
+                "want to die",
+                "want to be dead",
+                "wants to die",
+                "wants to be dead",
+                "wanted to die",
+                "wanted to be dead"
+            ]
+        );
+        assert_eq!(
+            prepared_terms("Fièvre*"),
+            [Some(Prepared {
+                first: "fievre".into(),
+                rest: vec![],
+                open: true
+            })]
+        );
+        assert_eq!(
+            prepared_terms("confundid* con"),
+            [Some(Prepared {
+                first: "confundid".into(),
+                rest: vec![" con".into()],
+                open: false
+            })]
+        );
+        assert_eq!(prepared_terms("ab*cd"), [None]);
     }
 }

@@ -18,9 +18,10 @@ use std::fmt;
 use crate::knowledge::languages::{ExclusionScope, FlagKind};
 use crate::knowledge::KnowledgeBase;
 use crate::language::detect::{Detected, Detector};
-use crate::language::{normalize, sentences, Analysis};
+use crate::language::Analysis;
 use crate::patterns::{Forms, Rule};
 
+pub use concepts::prepared_terms;
 use concepts::{Builder, Finder, Hit, Kind};
 
 /// Which flags a message raises.
@@ -126,7 +127,10 @@ pub enum SafetyError {
 struct Concept {
     name: String,
     negatable: bool,
-    temperature: bool,
+    /// Which number written in a message also stands for it ("38.9", "60mg", "3x").
+    numbers: Option<concepts::Number>,
+    /// Read in every language: it raises crisis and nothing else.
+    everywhere: bool,
 }
 
 #[derive(Debug)]
@@ -169,13 +173,34 @@ impl Safety {
         let rule = |r: &crate::knowledge::SafetyRule| {
             Rule::new(&r.patterns, &r.unless, &config.sets, Forms::All)
         };
+        let uses = |name: &str, flag: Option<FlagKind>| {
+            config.rules.iter().any(|r| {
+                flag.is_none_or(|f| r.flag == f)
+                    && r.all
+                        .iter()
+                        .chain(&r.anywhere)
+                        .flat_map(|g| g.split('|'))
+                        .any(|c| c.trim() == name)
+            })
+        };
         let concepts: Vec<Concept> = config
             .concepts
             .iter()
             .map(|(name, c)| Concept {
                 name: name.clone(),
                 negatable: c.negatable,
-                temperature: c.temperature,
+                numbers: if c.temperature {
+                    Some(concepts::Number::Temperature)
+                } else if c.dose_amount {
+                    Some(concepts::Number::DoseAmount)
+                } else if c.times {
+                    Some(concepts::Number::Times)
+                } else {
+                    None
+                },
+                everywhere: uses(name, None)
+                    && !uses(name, Some(FlagKind::Urgent))
+                    && !uses(name, Some(FlagKind::Dosing)),
             })
             .collect();
         let concept_index = |name: &str| -> Option<u16> {
@@ -211,7 +236,11 @@ impl Safety {
                     continue;
                 };
                 for term in terms {
-                    builder.add(term, Kind::Concept(c), l);
+                    if concepts[c as usize].everywhere {
+                        builder.add_everywhere(term, Kind::Concept(c), l);
+                    } else {
+                        builder.add(term, Kind::Concept(c), l);
+                    }
                 }
             }
             for term in &language.negation.before {
@@ -309,41 +338,36 @@ impl Safety {
             Detected::Unknown => (u32::MAX, self.english, Note::None),
         };
 
-        // The words of each sentence, as positions in the normalised message.
-        let total = analysis
-            .normalized
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .count() as u32;
-        let mut sentences: Vec<(u32, u32)> = Vec::new();
-        let mut at = 0u32;
-        for sentence in sentences::split(message) {
-            let n = normalize::count_words(sentence.text) as u32;
-            if n > 0 {
-                sentences.push((at, at + n));
-                at += n;
+        // The words of each sentence, as positions in the normalised message: the sentence
+        // spans the analysis recorded, with the clauses cut from one sentence joined back.
+        let mut starts: Vec<u32> = Vec::new();
+        concepts::word_starts(&analysis.normalized, &mut starts);
+        let word_at = |byte: usize| starts.partition_point(|&s| (s as usize) < byte) as u32;
+        let mut sentences: Vec<(u32, u32)> = Vec::with_capacity(analysis.sentences.len());
+        for span in &analysis.sentences {
+            let (from, to) = (word_at(span.normalized.start), word_at(span.normalized.end));
+            match sentences.last_mut() {
+                Some(last) if span.continues => last.1 = to,
+                _ => sentences.push((from, to)),
             }
-        }
-        if at != total {
-            // A character normalised differently from how it was counted: read the message
-            // as one sentence rather than misplace a boundary.
-            sentences = vec![(0, total)];
         }
 
         let mut hits: Vec<Hit> = Vec::new();
-        let mut starts: Vec<u32> = Vec::new();
-        concepts::word_starts(&analysis.normalized, &mut starts);
         self.finder
             .find(&analysis.normalized, &starts, allowed, &mut hits);
-        if let Some(c) = self.concepts.iter().position(|c| c.temperature) {
+        if analysis.normalized.bytes().any(|b| b.is_ascii_digit()) {
             let mut at = Vec::new();
-            concepts::temperatures(analysis.normalized.split(' '), &mut at);
-            hits.extend(at.into_iter().map(|start| Hit {
-                start,
-                end: start + 1,
-                kind: Kind::Concept(c as u16),
-                language: self.english as u8,
-            }));
+            concepts::numbers(analysis.normalized.split(' '), &mut at);
+            for (start, number) in at {
+                if let Some(c) = self.concepts.iter().position(|c| c.numbers == Some(number)) {
+                    hits.push(Hit {
+                        start,
+                        end: start + 1,
+                        kind: Kind::Concept(c as u16),
+                        language: self.english as u8,
+                    });
+                }
+            }
         }
         // Negation words are read in the writer's language only: "no peito" is Portuguese for
         // "in the chest", not an English "no".

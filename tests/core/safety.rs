@@ -431,6 +431,27 @@ fn every_exclusion_excuses_its_look_alike() {
             "I have dark circles and dark skin, and a deposit on my finger.",
         ),
         ("en", "The doctor stopped my diltiazem last month."),
+        (
+            "en",
+            "I saw photos of black toes online and got scared; my lumps are white. Is that normal?",
+        ),
+        (
+            "en",
+            "There's no point carrying on with the cream, is there something else?",
+        ),
+        (
+            "es",
+            "Vi fotos de heridas negras en internet y me asusté, ¿la calcinosis se ve así?",
+        ),
+        ("fr", "Ça ne sert à rien de continuer la crème, non ?"),
+        (
+            "de",
+            "Soll ich mit der Salbe weitermachen, oder hat das keinen Sinn?",
+        ),
+        (
+            "it",
+            "Non ha senso continuare la crema se non funziona, vero?",
+        ),
         ("es", "Me quedé muerta de risa con el dedo vendado."),
         ("es", "Estoy confundida con los consejos sobre la dieta."),
         (
