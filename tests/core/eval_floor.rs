@@ -109,6 +109,17 @@ fn second_blind_set_stays_above_the_floor() {
     assert_floor(include_str!("../data/blind2.jsonl"), 0.86, 0.05);
 }
 
+/// `tests/data/heldout-final-english.jsonl` and `heldout-final-safety.jsonl`: written by teammates
+/// who saw nothing of the bot, measured blind once the matcher and safety work had landed
+/// (English 125/150, 8 wrong; safety urgent 31/35, crisis 32/42, dosing 16/21, 1 false alarm
+/// in 63), then used to find the categories still missing. No longer blind; their floors guard
+/// those fixes. (`heldout3.jsonl`, measured once and untouched, has no floor yet.)
+#[test]
+fn final_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout-final-english.jsonl"), 0.95, 0.02);
+    assert_safety_floor(&report(&data("heldout-final-safety.jsonl")));
+}
+
 /// `tests/data/safety-blind.jsonl`: 196 safety messages and look-alikes in seven languages,
 /// written by a teammate who saw neither the patterns nor the dev sets. Measured before the
 /// safety layer read by meaning: urgent 10/49, crisis 4/56, dosing 4/35, false alarms 4/91.
