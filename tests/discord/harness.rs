@@ -114,7 +114,7 @@ pub async fn launch_on(fake: FakeDiscord, vars: &[(&'static str, &str)]) -> Runn
     }
 }
 
-/// One bot, as one `serve` process would run it, against a fake that others may share.
+/// One bot in this test process, as `serve` runs it, against a fake that others may share.
 pub struct Process {
     pub dir: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
@@ -154,19 +154,6 @@ impl Process {
             stop: Some(stop),
             task,
         }
-    }
-
-    /// Stops the bot as SIGINT would and checks it shut down cleanly.
-    pub async fn stop(mut self) -> tempfile::TempDir {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let result = tokio::time::timeout(WAIT, &mut self.task)
-            .await
-            .expect("the bot did not shut down within the wait")
-            .expect("the bot's task panicked");
-        assert!(result.is_ok(), "the bot stopped with an error: {result:?}");
-        self.dir
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use crate::harness::*;
 
-fn serve_command(fake: Option<&FakeDiscord>) -> (Command, tempfile::TempDir) {
+pub(crate) fn serve_command(fake: Option<&FakeDiscord>) -> (Command, tempfile::TempDir) {
     // An empty working directory, so no `.env` of the checkout is read.
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut command = Command::new(env!("CARGO_BIN_EXE_calcibot"));

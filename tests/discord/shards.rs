@@ -1,8 +1,10 @@
 //! Several processes: each runs its range of shards (`SHARDS=first-last/total`), identifies
 //! as those shards, and answers the servers Discord routes to them; none registers the
-//! commands when told not to (`calcibot register` does that once).
+//! commands when told not to (`calcibot register` does that once). The processes are real
+//! `calcibot serve` processes, as an operator runs them, sharing one fake Discord.
 
 use std::collections::BTreeSet;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use calcibot::storage::{Day, Open, Scope, Store};
@@ -21,8 +23,8 @@ async fn two_processes_each_run_their_shard_and_answer_their_servers() {
         ..Options::default()
     })
     .await;
-    let first = Process::spawn(&fake, &[("SHARDS", "0-0/2"), ("REGISTER_COMMANDS", "off")]);
-    let second = Process::spawn(&fake, &[("SHARDS", "1-1/2"), ("REGISTER_COMMANDS", "off")]);
+    let first = ServeProcess::spawn(&fake, "0-0/2");
+    let second = ServeProcess::spawn(&fake, "1-1/2");
 
     let deadline = tokio::time::Instant::now() + WAIT;
     while fake.identifies().len() < 2 {
@@ -93,6 +95,45 @@ async fn two_processes_each_run_their_shard_and_answer_their_servers() {
         );
         store.close().await;
     }
-    first.stop().await;
-    second.stop().await;
+    first.stop();
+    second.stop();
+}
+
+/// `calcibot serve` in a process of its own, with its shard range and its own SQLite file.
+struct ServeProcess {
+    child: Child,
+    dir: tempfile::TempDir,
+}
+
+impl ServeProcess {
+    fn spawn(fake: &FakeDiscord, shards: &str) -> ServeProcess {
+        let (mut command, dir) = crate::serve::serve_command(Some(fake));
+        let child = command
+            .env("SHARDS", shards)
+            .env("REGISTER_COMMANDS", "off")
+            .env("DISCORD_GUILD_ID", GUILD.to_string())
+            .env("DATABASE_URL", sqlite_url(dir.path()))
+            // Nobody reads its output here: a full pipe must not stall it.
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("calcibot serve starts");
+        ServeProcess { child, dir }
+    }
+
+    /// SIGTERM, as an operator's service manager stops it, then its exit.
+    fn stop(mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let status = self.child.wait().expect("calcibot serve exits");
+        assert!(status.success(), "calcibot serve exited with {status}");
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        // A failed assertion must not leave a bot running.
+        let _ = self.child.kill();
+    }
 }
