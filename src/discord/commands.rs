@@ -123,7 +123,11 @@ fn target<'a>(ctx: &'a AppContext<'_>) -> Target<'a> {
 
 /// Sends one of the bot's pages (or a note) as the command's response, through the one send
 /// path, and tells poise the interaction is answered.
-async fn deliver(ctx: AppContext<'_>, body: Body<'_>, ephemeral: bool) -> Result<(), Lost> {
+pub(super) async fn deliver(
+    ctx: AppContext<'_>,
+    body: Body<'_>,
+    ephemeral: bool,
+) -> Result<(), Lost> {
     let sender = ctx.data().sender(&ctx.serenity_context().http);
     let response = Response::New { ephemeral };
     let sent = sender

@@ -7,7 +7,6 @@
 //! the settings cache, so the answer path uses it at once.
 
 use std::fmt::Write as _;
-use std::sync::atomic::Ordering;
 
 use serenity::all::{ChannelId, ComponentInteraction, Context};
 
@@ -32,22 +31,7 @@ type Changed = Result<Settings, ChangeError>;
 
 /// Sends a private reply to the command `ctx`, through the one send path.
 async fn private(ctx: AppContext<'_>, body: Body<'_>) -> Result<(), Lost> {
-    let state = ctx.data();
-    let sender = state.sender(&ctx.serenity_context().http);
-    let target = super::send::Target::Interaction {
-        id: ctx.interaction.id,
-        token: &ctx.interaction.token,
-    };
-    let sent = sender
-        .deliver(
-            target,
-            body,
-            Response::New { ephemeral: true },
-            Priority::Normal,
-        )
-        .await;
-    ctx.has_sent_initial_response.store(true, Ordering::SeqCst);
-    sent
+    super::commands::deliver(ctx, body, true).await
 }
 
 /// The server and the database, or the reason the command cannot run (already replied).
