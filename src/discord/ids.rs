@@ -78,12 +78,7 @@ impl ComponentId {
         if text == THEME {
             return Some(ComponentId::Theme);
         }
-        let n = text.strip_prefix(PICK)?;
-        // Digits only: `usize::from_str` would take a leading `+` too.
-        if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        n.parse().ok().map(ComponentId::Pick)
+        number(text.strip_prefix(PICK)?).map(ComponentId::Pick)
     }
 
     /// The length of the text form in characters, as Discord counts it.
@@ -93,7 +88,7 @@ impl ComponentId {
 }
 
 /// Digits only: `from_str` would take a leading `+` too.
-fn number(n: &str) -> Option<i64> {
+fn number<T: std::str::FromStr>(n: &str) -> Option<T> {
     if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
