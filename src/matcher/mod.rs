@@ -124,21 +124,6 @@ impl Matcher {
         &self.facets
     }
 
-    /// Entries sharing anything with the message, best first.
-    pub fn rank(&self, analysis: &Analysis) -> Vec<Ranked> {
-        let reading = self.read(analysis);
-        self.rank_read(analysis, &reading)
-            .into_iter()
-            .map(|(ranked, _)| ranked)
-            .collect()
-    }
-
-    /// The ranking with the signals behind each score, for `calcibot ask --explain`.
-    pub fn rank_with_signals(&self, analysis: &Analysis) -> Vec<(Ranked, Signals)> {
-        let reading = self.read(analysis);
-        self.rank_read(analysis, &reading)
-    }
-
     /// The ranking for a message already read: the words of the whole message and of its
     /// asking sentences, and how each entry's facets fit what was asked.
     pub fn rank_read(&self, analysis: &Analysis, reading: &Reading) -> Vec<(Ranked, Signals)> {
@@ -334,22 +319,12 @@ impl Matcher {
         (scores, evidence)
     }
 
-    /// Answer, clarify or no match, from the ranking's best and its margin.
-    pub fn decide(&self, analysis: &Analysis) -> Decision {
-        self.understand(analysis).decision
-    }
-
-    /// What the message asks, the decision, and the other questions it asks.
+    /// What the message (already read) asks, the decision, and the other questions it asks.
     ///
     /// A message asking two things ("what scan shows how deep it goes? and will they still
     /// need a biopsy?") has each asking sentence ranked on its own as well; when each is sure
     /// of a different entry, the first asked is answered and the others are offered, rather
     /// than a clarify between two questions that were both asked.
-    pub fn understand(&self, analysis: &Analysis) -> Understanding {
-        self.understand_read(analysis, self.read(analysis))
-    }
-
-    /// `understand` for a message already read.
     pub fn understand_read(&self, analysis: &Analysis, reading: Reading) -> Understanding {
         let words = self.words(analysis, &reading);
         let scored = self.rank_with(analysis, &reading, &words);
