@@ -59,6 +59,11 @@ pub fn sentence_bit(i: usize) -> u64 {
     1u64 << i.min(63)
 }
 
+/// The set of the first `count` sentences.
+pub fn first_sentences(count: usize) -> u64 {
+    (0..count).fold(0, |set, i| set | sentence_bit(i))
+}
+
 impl Analysis {
     /// The forms a pattern is tried against, without repeats: as typed, spell-corrected and
     /// rewritten by the lexicon.

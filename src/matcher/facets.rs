@@ -95,7 +95,7 @@ impl Reading {
     /// and the sentence just before each ("my dog has a lump. what is it?"); otherwise every
     /// sentence. "Walking the dog again" in a story does not make its question one about pets.
     pub fn topical(&self, sentences: usize) -> u64 {
-        let all = (0..sentences).fold(0, |set, i| set | sentence_bit(i));
+        let all = crate::language::first_sentences(sentences);
         if !self.explicit || sentences < super::STORY_SENTENCES || self.asking & all == all {
             return all;
         }

@@ -433,7 +433,7 @@ struct Words {
 
 /// Every sentence of the message, as a bit set.
 fn all_sentences(analysis: &Analysis) -> u64 {
-    (0..analysis.sentences.len()).fold(0, |set, i| set | sentence_bit(i))
+    crate::language::first_sentences(analysis.sentences.len())
 }
 
 /// The decision rule on its own, so it can be read (and tested) apart from scoring.
