@@ -169,7 +169,14 @@ impl Matcher {
                 scores.entry(e).or_default().focus = Some(f.words_score());
             }
         }
-        for e in 0..self.index.entries {
+        // Facets fit, or fail to fit, only a message about the condition: outside it the walk
+        // over every entry would change nothing.
+        let entries = if reading.in_domain {
+            self.index.entries
+        } else {
+            0
+        };
+        for e in 0..entries {
             let fit = self.facets.fit(e, reading);
             if fit == 0.0 && reading.in_domain && reading.aspects != 0 && self.facets.has_facets(e)
             {
