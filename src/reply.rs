@@ -194,7 +194,6 @@ impl<'a> Reply<'a> {
         self.help_now
     }
 
-    /// The seek-care disclaimer every reply carries.
     /// The language of the bot's own words: safety texts and the language note ("en", "fr").
     pub fn language(&self) -> &'a str {
         self.language
@@ -205,6 +204,8 @@ impl<'a> Reply<'a> {
         self.language_note
     }
 
+    /// The seek-care disclaimer every reply carries (a crisis reply's own short footer, which
+    /// carries no medical disclaimer).
     pub fn disclaimer(&self) -> &'a str {
         self.disclaimer
     }
