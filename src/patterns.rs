@@ -88,21 +88,17 @@ impl Rule {
     /// see `language::sentence_bit`) and no exception matches any form of the whole message:
     /// "walking the dog again" in a story does not make its question one about animals.
     pub fn matches_in(&self, analysis: &Analysis, sentences: u64) -> bool {
-        let typed = self.forms == Forms::Typed;
         let found = analysis
             .sentences
             .iter()
             .enumerate()
             .filter(|(i, _)| sentences & crate::language::sentence_bit(*i) != 0)
             .any(|(_, span)| {
-                let forms = [
-                    &analysis.normalized[span.normalized.clone()],
-                    &analysis.spelled[span.spelled.clone()],
-                    &analysis.rewritten[span.rewritten.clone()],
-                ];
-                forms[..if typed { 2 } else { 3 }]
-                    .iter()
-                    .any(|t| self.patterns.is_match(t.as_bytes()))
+                let mut forms = match self.forms {
+                    Forms::All => analysis.sentence_texts(span),
+                    Forms::Typed => analysis.sentence_typed_texts(span),
+                };
+                forms.any(|t| self.patterns.is_match(t.as_bytes()))
             });
         let forms = match self.forms {
             Forms::All => analysis.texts(),

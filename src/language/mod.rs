@@ -78,26 +78,27 @@ impl Analysis {
 
     /// The forms of one sentence, like `texts`.
     pub fn sentence_texts(&self, span: &Span) -> std::vec::IntoIter<&str> {
-        let forms = [
+        distinct(&[
             &self.normalized[span.normalized.clone()],
             &self.spelled[span.spelled.clone()],
             &self.rewritten[span.rewritten.clone()],
-        ];
-        let mut out: Vec<&str> = Vec::with_capacity(3);
-        for form in forms {
-            if !out.contains(&form) {
-                out.push(form);
-            }
-        }
-        out.into_iter()
+        ])
+    }
+
+    /// The forms of one sentence as typed and spell-corrected, like `typed_texts`.
+    pub fn sentence_typed_texts(&self, span: &Span) -> std::vec::IntoIter<&str> {
+        distinct(&[
+            &self.normalized[span.normalized.clone()],
+            &self.spelled[span.spelled.clone()],
+        ])
     }
 }
 
 /// `forms` without repeats, in order.
-fn distinct<'a>(forms: &[&'a String]) -> std::vec::IntoIter<&'a str> {
+fn distinct<'a>(forms: &[&'a str]) -> std::vec::IntoIter<&'a str> {
     let mut out: Vec<&str> = Vec::with_capacity(forms.len());
-    for form in forms {
-        if !out.contains(&form.as_str()) {
+    for &form in forms {
+        if !out.contains(&form) {
             out.push(form);
         }
     }
