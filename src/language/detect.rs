@@ -9,6 +9,10 @@
 use rustc_hash::FxHashMap as HashMap;
 use whatlang::{Lang, Script};
 
+/// How many languages the bot can read: the safety layer keeps a message's languages as the
+/// bits of a `u32`, and detection counts marker words in an array of this size.
+pub const MAX_LANGUAGES: usize = 32;
+
 use crate::knowledge::languages::Language;
 
 /// Latin-script languages the bot does not read, checked so that a Dutch or Swedish message
@@ -87,7 +91,7 @@ impl Detector {
 
     /// The language of `message`, whose normalised words are `words`.
     pub fn detect<'w>(&self, message: &str, words: impl Iterator<Item = &'w str>) -> Detected {
-        let mut counts = [0usize; 16];
+        let mut counts = [0usize; MAX_LANGUAGES];
         let mut total = 0;
         for word in words {
             total += 1;

@@ -17,7 +17,7 @@ use std::fmt;
 
 use crate::knowledge::languages::{ExclusionScope, FlagKind};
 use crate::knowledge::KnowledgeBase;
-use crate::language::detect::{Detected, Detector};
+use crate::language::detect::{Detected, Detector, MAX_LANGUAGES};
 use crate::language::Analysis;
 use crate::patterns::{Forms, Rule};
 
@@ -229,7 +229,7 @@ impl Safety {
             .collect();
         let mut builder = Builder::default();
         let mut exclusions = Vec::new();
-        for (l, language) in kb.languages.iter().enumerate().take(32) {
+        for (l, language) in kb.languages.iter().enumerate().take(MAX_LANGUAGES) {
             let l = l as u8;
             for (name, terms) in &language.concepts {
                 let Some(c) = concept_index(name) else {
@@ -394,7 +394,7 @@ impl Safety {
         // Too short to tell ("Je veux mourir."): the language whose concept words were found
         // is the best evidence of the writer's language.
         if !matches!(detected, Detected::Known { sure: true, .. }) {
-            let mut votes = [0u32; 32];
+            let mut votes = [0u32; MAX_LANGUAGES];
             let english = self.english as u8;
             for hit in &hits {
                 // A word English and another language share ("deposit", "dose") is no
@@ -404,7 +404,7 @@ impl Safety {
                         && (e.start, e.end, e.kind) == (hit.start, hit.end, hit.kind)
                 });
                 if matches!(hit.kind, Kind::Concept(_)) && !shared {
-                    votes[hit.language as usize % 32] += 1;
+                    votes[hit.language as usize % MAX_LANGUAGES] += 1;
                 }
             }
             // English words (medicine names) are shared by every language: another
