@@ -143,6 +143,10 @@ fn out_of_scope_questions_are_declined_with_a_reason() {
         "I get vertigo from calcium crystals in the ear, how is that treated?",
         "my mammogram showed breast calcifications, what does that mean?",
         "I passed a kidney stone last month. The hospital said it was made of calcium. What should I eat to avoid another one?",
+        "how many mg of calcium do I need for my bones at 60?",
+        "my vitamin d tablets give me an upset stomach, should I take them with food?",
+        "how long do people usually live once they start dialysis?",
+        "is allopurinol better than colchicine for my gout attacks?",
     ] {
         let reply = bot.ask(message);
         assert_eq!(
