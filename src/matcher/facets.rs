@@ -30,6 +30,12 @@ const CROWDED_SUBJECT: f32 = 0.25;
 /// the very aspect asked: "does laser removal stop them coming back" is about recurrence.
 pub const ANY_ASPECT: f32 = 0.8;
 
+/// The bit of aspect or subject `i` in a facet set (a `u64`; the 64th and later share the last
+/// bit rather than overflow).
+fn bit(i: usize) -> u64 {
+    1u64 << i.min(63)
+}
+
 /// One aspect × subject pair an entry answers.
 #[derive(Debug, Clone, Copy)]
 struct Facet {
@@ -110,7 +116,7 @@ impl Reading {
             .iter()
             .enumerate()
             .map(|(s, &strength)| {
-                if named & (1 << s.min(63)) != 0 {
+                if named & bit(s) != 0 {
                     strength
                 } else {
                     strength.min(STORY_SUBJECT)
@@ -142,7 +148,7 @@ impl FacetReader {
                 a.over
                     .iter()
                     .filter_map(|o| aspect_ids.iter().position(|id| id == o))
-                    .fold(0u64, |set, b| set | 1 << b.min(63))
+                    .fold(0u64, |set, b| set | bit(b))
             })
             .collect();
         let (aspect_cues, aspect_of_cue) = cue_set(facets.aspect.iter().map(|a| &a.cues))?;
@@ -169,8 +175,8 @@ impl FacetReader {
                     .next()
                     .and_then(|s| subject_ids.iter().position(|id| id == s));
                 match (aspect, subject) {
-                    (Some(a), Some(s)) => specific[a] |= 1 << s.min(63),
-                    (None, Some(s)) => any |= 1 << s.min(63),
+                    (Some(a), Some(s)) => specific[a] |= bit(s),
+                    (None, Some(s)) => any |= bit(s),
                     _ => {}
                 }
                 if aspect.is_some() || subject.is_some() {
@@ -190,7 +196,7 @@ impl FacetReader {
                 .iter()
                 .enumerate()
                 .filter(|(_, a)| a.general.is_none())
-                .fold(0u64, |set, (a, _)| set | 1 << a.min(63)),
+                .fold(0u64, |set, (a, _)| set | bit(a)),
             subject_cues,
             subject_of_cue,
             subject_ids,
@@ -234,11 +240,11 @@ impl FacetReader {
                 let bytes = text.as_bytes();
                 if focus {
                     for cue in self.aspect_cues.matches(bytes).iter() {
-                        aspects |= 1 << self.aspect_of_cue[cue].min(63);
+                        aspects |= bit(self.aspect_of_cue[cue]);
                     }
                 }
                 for cue in self.subject_cues.matches(bytes).iter() {
-                    subjects |= 1 << self.subject_of_cue[cue].min(63);
+                    subjects |= bit(self.subject_of_cue[cue]);
                 }
             }
             let aspects = self.narrowed(aspects);
@@ -262,9 +268,9 @@ impl FacetReader {
                 }
             }
             for (s, slot) in reading.subjects.iter_mut().enumerate() {
-                if counted & (1 << s.min(63)) != 0 {
+                if counted & bit(s) != 0 {
                     *slot = slot.max(strength);
-                } else if subjects & (1 << s.min(63)) != 0 {
+                } else if subjects & bit(s) != 0 {
                     *slot = slot.max(STORY_SUBJECT);
                 }
             }
@@ -298,7 +304,7 @@ impl FacetReader {
             .narrows
             .iter()
             .enumerate()
-            .filter(|(a, _)| aspects & (1 << (*a).min(63)) != 0)
+            .filter(|(a, _)| aspects & bit(*a) != 0)
             .fold(0u64, |set, (_, &n)| set | n);
         aspects & !broader
     }
@@ -311,7 +317,7 @@ impl FacetReader {
         let mut best: f32 = 0.0;
         for facet in &self.entry_facets[e] {
             let aspect = match facet.aspect {
-                Some(a) if reading.aspects & (1 << a.min(63)) != 0 => 1.0,
+                Some(a) if reading.aspects & bit(a) != 0 => 1.0,
                 Some(_) => continue,
                 None if reading.aspects != 0 || reading.single => ANY_ASPECT,
                 None => continue,
@@ -338,7 +344,7 @@ impl FacetReader {
             .subjects
             .iter()
             .enumerate()
-            .filter(|(s, _)| set & (1 << (*s).min(63)) != 0)
+            .filter(|(s, _)| set & bit(*s) != 0)
             .map(|(_, &strength)| strength)
             .fold(0.0, f32::max)
     }
@@ -348,7 +354,7 @@ impl FacetReader {
         self.aspect_ids
             .iter()
             .enumerate()
-            .filter(|(a, _)| aspects & (1 << (*a).min(63)) != 0)
+            .filter(|(a, _)| aspects & bit(*a) != 0)
             .map(|(_, id)| id.as_str())
             .collect()
     }
