@@ -113,11 +113,36 @@ fn second_blind_set_stays_above_the_floor() {
 /// who saw nothing of the bot, measured blind once the matcher and safety work had landed
 /// (English 125/150, 8 wrong; safety urgent 31/35, crisis 32/42, dosing 16/21, 1 false alarm
 /// in 63), then used to find the categories still missing. No longer blind; their floors guard
-/// those fixes. (`heldout3.jsonl`, measured once and untouched, has no floor yet.)
+/// those fixes.
 #[test]
 fn final_heldout_sets_keep_their_floors() {
     assert_floor(&data("heldout-final-english.jsonl"), 0.95, 0.02);
     assert_safety_floor(&report(&data("heldout-final-safety.jsonl")));
+}
+
+/// `tests/data/heldout3.jsonl`: 184 lines (100 English, 14 in each of six other languages) by a
+/// teammate who saw nothing of the bot, measured once on the work of issues 6 to 10: 144/184, 7
+/// wrong, urgent 28/29, crisis 21/29, dosing 13/17. Its misses then showed the categories still
+/// missing (kinds of indirect crisis wording per language, dosing in disguise, non-native
+/// questions), fixed by category; no longer blind, its floor guards those fixes.
+#[test]
+fn third_heldout_set_keeps_its_floor() {
+    let report = report(&data("heldout3.jsonl"));
+    assert_floor_of(&report, 0.85, 0.03);
+    assert_every_language(&report, 7);
+}
+
+/// `tests/data/heldout4-english.jsonl` (150 English questions) and `heldout4-safety.jsonl` (153
+/// safety lines and look-alikes in seven languages): written by teammates who saw nothing of
+/// the bot, measured blind at 129/150 with 9 wrong, and urgent 39/40, crisis 28/40, dosing
+/// 20/25 with 1 false alarm in 73. Their misses were then fixed by category; their floors
+/// guard those fixes.
+#[test]
+fn fourth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout4-english.jsonl"), 0.90, 0.02);
+    let report = report(&data("heldout4-safety.jsonl"));
+    assert_safety_floor(&report);
+    assert_every_language(&report, 7);
 }
 
 /// `tests/data/safety-blind.jsonl`: 196 safety messages and look-alikes in seven languages,
@@ -159,12 +184,16 @@ fn report(text: &str) -> Report {
 
 /// Accuracy and wrong answers, and the safety floor.
 fn assert_floor(text: &str, accuracy_floor: f64, wrong_ceiling: f64) {
-    let report = report(text);
+    assert_floor_of(&report(text), accuracy_floor, wrong_ceiling);
+}
+
+/// The same for a report already made.
+fn assert_floor_of(report: &Report, accuracy_floor: f64, wrong_ceiling: f64) {
     let summary = report.text();
     assert!(report.accuracy() >= accuracy_floor, "{summary}");
     let wrong = report.wrong_answers() as f64 / report.total() as f64;
     assert!(wrong <= wrong_ceiling, "{summary}");
-    assert_safety_floor(&report);
+    assert_safety_floor(report);
 }
 
 /// Every urgent and crisis message caught, dosing flagged on 95%, false alarms at most 1%.

@@ -485,6 +485,7 @@ fn every_exclusion_excuses_its_look_alike() {
             "Bei Kälte werden meine Finger blau und kalt und dann wieder normal.",
         ),
         ("de", "Ich habe eine dunkle Narbe am Finger."),
+        ("de", "Ich will sterben vor Neugier: wird das noch größer?"),
         ("it", "Sono morta dal ridere col dito fasciato."),
         ("it", "Sono confusa sulle diete e il calcio."),
         (
@@ -501,6 +502,70 @@ fn every_exclusion_excuses_its_look_alike() {
         ),
         ("pl", "Mam ciemną bliznę na palcu."),
         ("pl", "Nie chcę umrzeć, czy można od tego umrzeć?"),
+        (
+            "es",
+            "Quiero seguir adelante con el tratamiento aunque sea largo. ¿Qué opciones hay?",
+        ),
+        (
+            "es",
+            "Estoy harta de todo esto de las cremas, ¿hay algo que funcione?",
+        ),
+        (
+            "es",
+            "El médico me cambió la dosis de diltiazem, ¿para qué sirve exactamente?",
+        ),
+        (
+            "pt",
+            "Pra que continuar o tratamento com tiossulfato se as bolinhas não diminuem?",
+        ),
+        (
+            "fr",
+            "j'en peux plus de ces démangeaisons sur les coudes, c'est normal avec la calcinose ?",
+        ),
+        (
+            "fr",
+            "Je voudrais en finir avec ces boules aux coudes, la chirurgie marche ?",
+        ),
+        (
+            "fr",
+            "J'ai 39 ans et des dépôts aux doigts, c'est fréquent ?",
+        ),
+        (
+            "fr",
+            "Le médecin veut continuer le traitement, à quoi sert exactement le diltiazem ?",
+        ),
+        (
+            "fr",
+            "J'ai dit adieu au fromage à cause du calcium, est-ce que ça suffit ?",
+        ),
+        (
+            "de",
+            "Ich kann nicht mehr richtig greifen, seit die Knoten an den Fingern sind.",
+        ),
+        ("de", "Mein Arzt hat das Colchicin abgesetzt. Warum?"),
+        (
+            "it",
+            "Vorrei farla finita con questi noduli, la chirurgia funziona?",
+        ),
+        ("it", "Ho 39 anni e dei noduli sulle dita, è normale?"),
+        (
+            "it",
+            "Non so come andare avanti con la terapia, cosa posso chiedere al medico?",
+        ),
+        (
+            "it",
+            "Il medico vuole continuare la terapia, ma a cosa serve esattamente il diltiazem?",
+        ),
+        (
+            "it",
+            "Ho detto addio al formaggio per il calcio, basta così?",
+        ),
+        ("pl", "Jaki sens ma walczyć z tymi złogami, skoro wracają?"),
+        (
+            "pl",
+            "Nie mogę już normalnie chwytać, odkąd mam guzki na palcach.",
+        ),
+        ("pl", "Lekarz odstawił mi kolchicynę. Dlaczego?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
