@@ -314,7 +314,7 @@ impl Safety {
             analysis.normalized.split(' ').filter(|w| !w.is_empty()),
         );
         let english = 1u32 << self.english;
-        let (allowed, mut language, note) = match detected {
+        let (allowed, mut language, mut note) = match detected {
             // Sure it is English: English words only ("male" is Italian for pain). Sure it is
             // another language: every language's words, since neighbours (Spanish and Italian)
             // are easily taken for each other.
@@ -392,8 +392,12 @@ impl Safety {
             });
         }
         // Too short to tell ("Je veux mourir."): the language whose concept words were found
-        // is the best evidence of the writer's language.
-        if !matches!(detected, Detected::Known { sure: true, .. }) {
+        // is the best evidence of the writer's language. So it is when detection was sure of
+        // a language none of whose concept words were found, and another language's were:
+        // Italian full of "le", "ne", "se" can read as French, but "sto mettendo da parte le
+        // gocce" is Italian, and the crisis text should be too.
+        let sure = matches!(detected, Detected::Known { sure: true, .. });
+        if !sure || language != self.english {
             let mut votes = [0u32; MAX_LANGUAGES];
             let english = self.english as u8;
             for hit in &hits {
@@ -413,6 +417,7 @@ impl Safety {
             // enough to change it.
             let needed = match detected {
                 Detected::Known { index, .. } if index == self.english => 2,
+                Detected::Known { sure: true, .. } => 2,
                 _ => 1,
             };
             let others = (0..self.codes.len())
@@ -420,7 +425,12 @@ impl Safety {
                     i != self.english && votes[i] >= needed && votes[i] >= votes[self.english]
                 })
                 .max_by_key(|&i| (votes[i], i == language));
-            if let Some(best) = others {
+            if sure {
+                if let Some(best) = others.filter(|_| votes[language] == 0) {
+                    language = best;
+                    note = Note::In(best);
+                }
+            } else if let Some(best) = others {
                 language = best;
             } else if votes[self.english] > 0 && matches!(detected, Detected::Unknown) {
                 language = self.english;

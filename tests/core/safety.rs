@@ -486,6 +486,10 @@ fn every_exclusion_excuses_its_look_alike() {
         ),
         ("de", "Ich habe eine dunkle Narbe am Finger."),
         ("de", "Ich will sterben vor Neugier: wird das noch größer?"),
+        (
+            "en",
+            "I fainted at my blood test last year, total needle phobia.",
+        ),
         ("it", "Sono morta dal ridere col dito fasciato."),
         ("it", "Sono confusa sulle diete e il calcio."),
         (
