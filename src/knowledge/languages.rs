@@ -140,6 +140,17 @@ pub struct ConceptRule {
     pub anywhere: Vec<String>,
 }
 
+impl ConceptRule {
+    /// Every concept name the rule uses, in `all` and `anywhere`, alternatives split apart.
+    pub fn concept_names(&self) -> impl Iterator<Item = &str> {
+        self.all
+            .iter()
+            .chain(&self.anywhere)
+            .flat_map(|item| item.split('|'))
+            .map(str::trim)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FlagKind {
@@ -171,13 +182,8 @@ pub(super) fn check(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         if rule.all.is_empty() {
             problems.push(problem("safety.toml", &item, "names no concepts".into()));
         }
-        for name in rule
-            .all
-            .iter()
-            .chain(&rule.anywhere)
-            .flat_map(|a| a.split('|'))
-        {
-            if !safety.concepts.contains_key(name.trim()) {
+        for name in rule.concept_names() {
+            if !safety.concepts.contains_key(name) {
                 problems.push(problem(
                     "safety.toml",
                     &item,
@@ -187,13 +193,10 @@ pub(super) fn check(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         }
     }
     for name in safety.concepts.keys() {
-        let used = safety.rules.iter().any(|r| {
-            r.all
-                .iter()
-                .chain(&r.anywhere)
-                .flat_map(|a| a.split('|'))
-                .any(|c| c.trim() == name)
-        });
+        let used = safety
+            .rules
+            .iter()
+            .any(|r| r.concept_names().any(|c| c == name));
         if !used {
             problems.push(problem(
                 "safety.toml",

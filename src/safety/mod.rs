@@ -174,14 +174,10 @@ impl Safety {
             Rule::new(&r.patterns, &r.unless, &config.sets, Forms::All)
         };
         let uses = |name: &str, flag: Option<FlagKind>| {
-            config.rules.iter().any(|r| {
-                flag.is_none_or(|f| r.flag == f)
-                    && r.all
-                        .iter()
-                        .chain(&r.anywhere)
-                        .flat_map(|g| g.split('|'))
-                        .any(|c| c.trim() == name)
-            })
+            config
+                .rules
+                .iter()
+                .any(|r| flag.is_none_or(|f| r.flag == f) && r.concept_names().any(|c| c == name))
         };
         let concepts: Vec<Concept> = config
             .concepts
