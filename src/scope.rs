@@ -23,24 +23,13 @@ impl Scope {
         unmentioned: &[Unmentioned],
         skin: &[String],
     ) -> Result<Scope, crate::patterns::Error> {
-        let no_sets = BTreeMap::new();
         let remedies = unmentioned
             .iter()
-            .map(|u| {
-                Ok((
-                    Rule::new(&u.patterns, &[], &no_sets, Forms::Typed)?,
-                    u.clone(),
-                ))
-            })
+            .map(|u| Ok((typed_rule(&u.patterns, &[])?, u.clone())))
             .collect::<Result<_, crate::patterns::Error>>()?;
         let rules = outside
             .iter()
-            .map(|o| {
-                Ok((
-                    Rule::new(&o.patterns, &o.unless, &no_sets, Forms::Typed)?,
-                    o.clone(),
-                ))
-            })
+            .map(|o| Ok((typed_rule(&o.patterns, &o.unless)?, o.clone())))
             .collect::<Result<_, crate::patterns::Error>>()?;
         Ok(Scope {
             rules,
@@ -73,4 +62,10 @@ impl Scope {
             .find(|(rule, _)| rule.matches_in(analysis, sentences))
             .map(|(_, remedy)| remedy)
     }
+}
+
+/// A rule read in the message as typed and spell-corrected (not as the lexicon rewrote it: the
+/// user's own words say what they ask about); scope patterns use no `{set}` names.
+fn typed_rule(patterns: &[String], unless: &[String]) -> Result<Rule, crate::patterns::Error> {
+    Rule::new(patterns, unless, &BTreeMap::new(), Forms::Typed)
 }
