@@ -111,6 +111,10 @@ pub struct Analyzer {
     rewrites: Rewrites,
     spelling: SpellingIndex,
     stopwords: HashSet<String>,
+    /// The marker words of the other languages the bot reads: a real word of the writer's
+    /// language is what they meant, not a typo of a vocabulary word one letter away
+    /// ("questo" is not "queso", which the lexicon would then read as cheese).
+    foreign: HashSet<String>,
 }
 
 impl Analyzer {
@@ -134,10 +138,17 @@ impl Analyzer {
         vocabulary.extend(rewrites.words().map(str::to_string));
         vocabulary.extend(stopwords.iter().cloned());
         let spelling = SpellingIndex::new(vocabulary.iter().map(String::as_str));
+        let foreign = kb
+            .languages
+            .iter()
+            .flat_map(|l| &l.markers)
+            .flat_map(|m| normalize::words(m))
+            .collect();
         Analyzer {
             rewrites,
             spelling,
             stopwords,
+            foreign,
         }
     }
 
@@ -153,9 +164,11 @@ impl Analyzer {
             }
             let spelled: Vec<String> = normalized
                 .split(' ')
-                .map(|w| match self.spelling.correct(w) {
-                    Some(fixed) => fixed.to_string(),
-                    None => w.to_string(),
+                .map(|w| {
+                    let fixed = (!self.foreign.contains(w))
+                        .then(|| self.spelling.correct(w))
+                        .flatten();
+                    fixed.unwrap_or(w).to_string()
                 })
                 .collect();
             let rewritten = self.rewrites.apply(&spelled);

@@ -275,6 +275,14 @@ fn real_english_words_are_not_corrected_into_ours() {
 }
 
 #[test]
+fn common_words_of_the_other_languages_are_not_corrected_into_ours() {
+    // "questo" is one letter from "queso", which the lexicon reads as cheese.
+    let explain = calcibot_explain("Questo prurito intorno ai depositi mi uccide.");
+    assert!(explain.contains("spelled:    questo prurito"), "{explain}");
+    assert!(!explain.contains("cheese"), "{explain}");
+}
+
+#[test]
 fn ask_json_lists_the_other_questions_asked() {
     let output = Command::new(env!("CARGO_BIN_EXE_calcibot"))
         .args([
