@@ -54,13 +54,9 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "questions {}: answered {}, clarify {}, no match {}, urgent {}, crisis {} (and small talk {})",
+            "questions {}: {} (and small talk {})",
             s.questions(),
-            k.answer,
-            k.clarify,
-            k.no_match,
-            k.urgent,
-            k.crisis,
+            k.summary(),
             k.smalltalk
         );
         out.push_str("\nquestions per day:\n");
@@ -118,13 +114,12 @@ impl Report {
             s.servers,
             s.questions()
         );
-        out.push_str("| answered | clarify | no match | urgent | crisis | small talk |\n");
-        out.push_str("|---:|---:|---:|---:|---:|---:|\n");
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} |\n",
-            k.answer, k.clarify, k.no_match, k.urgent, k.crisis, k.smalltalk
-        );
+        let kinds = k.labelled();
+        let labels: Vec<&str> = kinds.iter().map(|(label, _)| *label).collect();
+        let counts: Vec<String> = kinds.iter().map(|(_, n)| n.to_string()).collect();
+        let _ = writeln!(out, "| {} |", labels.join(" | "));
+        let _ = writeln!(out, "|{}", "---:|".repeat(kinds.len()));
+        let _ = writeln!(out, "| {} |\n", counts.join(" | "));
         out.push_str("## Questions per day\n\n| day | questions |\n|---|---:|\n");
         for d in &s.per_day {
             let _ = writeln!(out, "| {} | {} |", d.day, d.questions);

@@ -460,10 +460,7 @@ pub fn stats_page(stats: &Stats) -> Rendered {
     );
     let mut fields = vec![Field {
         name: "Replies".to_string(),
-        value: format!(
-            "answered {}, clarify {}, no match {}, urgent {}, crisis {}",
-            k.answer, k.clarify, k.no_match, k.urgent, k.crisis
-        ),
+        value: k.summary(),
         inline: false,
     }];
     if !stats.top_entries.is_empty() {

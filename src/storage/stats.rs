@@ -85,6 +85,28 @@ impl Stats {
 }
 
 impl KindCounts {
+    /// Each kind with the words reports use for it, in the order they show them: answers
+    /// first, small talk last.
+    pub fn labelled(&self) -> [(&'static str, u64); 6] {
+        [
+            ("answered", self.answer),
+            ("clarify", self.clarify),
+            ("no match", self.no_match),
+            ("urgent", self.urgent),
+            ("crisis", self.crisis),
+            ("small talk", self.smalltalk),
+        ]
+    }
+
+    /// The kinds people asked about, small talk left out: "answered 3, clarify 1, ...".
+    pub fn summary(&self) -> String {
+        self.labelled()[..5]
+            .iter()
+            .map(|(label, n)| format!("{label} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     fn add(&mut self, kind: ReplyKind, n: u64) {
         let slot = match kind {
             ReplyKind::Answer => &mut self.answer,
