@@ -15,6 +15,10 @@ pub const DEFAULT_COOLDOWN: Duration = Duration::from_secs(10);
 /// The longest cooldown accepted: beyond an hour the bot would look broken, not polite.
 const MAX_COOLDOWN_SECONDS: u64 = 3_600;
 
+/// The slowest purge accepted: retentions are whole days, so a purge at least daily keeps
+/// "kept N days" true; a slower one would keep questions and vote hashes past their time.
+const MAX_PURGE_EVERY_SECONDS: u64 = 24 * 60 * 60;
+
 /// Where a bot's token is found, for every message that asks for one.
 const TOKEN_HELP: &str = "Copy it from the Discord Developer Portal (https://discord.com/developers/applications -> your application -> Bot -> Reset Token) and put it in DISCORD_TOKEN, e.g. in .env (see .env.example).";
 
@@ -47,6 +51,8 @@ pub enum ConfigError {
     MessageContent { value: String },
     #[error("REGISTER_COMMANDS is {value:?}. Put on (register the commands when connecting, for a single process) or off (when `calcibot register` does it once for several processes).")]
     Register { value: String },
+    #[error("PURGE_EVERY_SECONDS is {value:?}. Put how often, in seconds, the data past its retention is deleted, from 1 to {MAX_PURGE_EVERY_SECONDS} (daily), or leave it empty for the default of every {} hours.", crate::storage::DEFAULT_PURGE_EVERY.as_secs() / 3600)]
+    PurgeEvery { value: String },
     #[error("DISCORD_HTTP_PROXY is {value:?}. Put the base URL of an HTTP proxy for the Discord API, like http://127.0.0.1:8080 (it stands in for https://discord.com in every request), or leave it empty to talk to Discord directly.")]
     Proxy { value: String },
 }
@@ -76,6 +82,10 @@ pub struct Config {
     /// Whether to ask for the Message Content intent (`MESSAGE_CONTENT`; by default exactly
     /// when `AUTO_ANSWER_CHANNELS` is set).
     pub message_content: bool,
+    /// How often the data past its retention is deleted (`PURGE_EVERY_SECONDS`; every 6 hours
+    /// by default). Operators have no reason to change it; it lets the end-to-end tests see
+    /// the purge of a running `serve` happen without waiting hours.
+    pub purge_every: Duration,
 }
 
 /// A range of shards, `first..=last` of `total`: the part of the bot one process runs.
@@ -121,6 +131,7 @@ impl std::fmt::Debug for Config {
             .field("shards", &self.shards)
             .field("register", &self.register)
             .field("message_content", &self.message_content)
+            .field("purge_every", &self.purge_every)
             .finish()
     }
 }
@@ -186,6 +197,10 @@ impl Config {
         let message_content = switch(get("MESSAGE_CONTENT")?)
             .map_err(|value| ConfigError::MessageContent { value })?
             .unwrap_or(!auto_answer.is_empty());
+        let purge_every = get("PURGE_EVERY_SECONDS")?
+            .map(|value| parse_purge_every(&value))
+            .transpose()?
+            .unwrap_or(crate::storage::DEFAULT_PURGE_EVERY);
         Ok(Config {
             token,
             guild,
@@ -197,6 +212,7 @@ impl Config {
             shards,
             register,
             message_content,
+            purge_every,
         })
     }
 
@@ -268,6 +284,17 @@ fn parse_cooldown(value: &str) -> Result<Duration, ConfigError> {
         })
 }
 
+fn parse_purge_every(value: &str) -> Result<Duration, ConfigError> {
+    value
+        .parse::<u64>()
+        .ok()
+        .filter(|s| (1..=MAX_PURGE_EVERY_SECONDS).contains(s))
+        .map(Duration::from_secs)
+        .ok_or_else(|| ConfigError::PurgeEvery {
+            value: value.to_string(),
+        })
+}
+
 /// serenity replaces `https://discord.com` with the proxy text in every URL, so the proxy
 /// must be a bare base URL: a trailing slash would double the one that follows.
 fn parse_proxy(value: &str) -> Result<String, ConfigError> {
@@ -308,6 +335,7 @@ mod tests {
         assert!(!c.needs_message_content());
         assert_eq!(c.cooldown, DEFAULT_COOLDOWN);
         assert_eq!(c.http_proxy, None);
+        assert_eq!(c.purge_every, crate::storage::DEFAULT_PURGE_EVERY);
     }
 
     #[test]
@@ -318,8 +346,10 @@ mod tests {
             ("AUTO_ANSWER_CHANNELS", "111, 222 333,,111"),
             ("COOLDOWN_SECONDS", "0"),
             ("DISCORD_HTTP_PROXY", "http://127.0.0.1:8080/"),
+            ("PURGE_EVERY_SECONDS", "2"),
         ])
         .unwrap();
+        assert_eq!(c.purge_every, Duration::from_secs(2));
         assert_eq!(c.token, TOKEN);
         assert_eq!(c.guild, Some(123456789012345678));
         assert_eq!(c.auto_answer, vec![111, 222, 333]);
@@ -380,6 +410,14 @@ mod tests {
                     ("DISCORD_HTTP_PROXY", "127.0.0.1:80"),
                 ],
                 "DISCORD_HTTP_PROXY",
+            ),
+            (
+                &[("DISCORD_TOKEN", TOKEN), ("PURGE_EVERY_SECONDS", "0")],
+                "PURGE_EVERY_SECONDS",
+            ),
+            (
+                &[("DISCORD_TOKEN", TOKEN), ("PURGE_EVERY_SECONDS", "86401")],
+                "PURGE_EVERY_SECONDS",
             ),
         ];
         for (vars, expected) in cases {

@@ -29,7 +29,7 @@ pub enum ComponentId {
     Pick(usize),
     /// "Helpful" (`helpful`) or "Not helpful" under an answer showing `entry`.
     Vote { helpful: bool, entry: String },
-    /// `/unanswered`: the page starting after the question with this id (0: the first).
+    /// `/unanswered`: the page with this number, counting from 0 (the newest questions).
     UnansweredPage(i64),
     /// `/unanswered`: delete the question with this id.
     UnansweredDelete(i64),

@@ -96,6 +96,8 @@ pub struct State {
     auto_by_guild: Mutex<HashMap<u64, Vec<u64>>>,
     /// The servers this process has seen, so settings can be loaded once the database is back.
     guilds: Mutex<HashSet<u64>>,
+    /// How often the data past its retention is purged (`PURGE_EVERY_SECONDS`).
+    purge_every: Duration,
     /// serenity's HTTP client, when its rate limiter is off (see `send`).
     direct: Option<reqwest::Client>,
     me: watch::Sender<Option<UserId>>,
@@ -118,6 +120,7 @@ impl State {
             message_content: config.needs_message_content(),
             auto_by_guild: Mutex::new(HashMap::new()),
             guilds: Mutex::new(HashSet::new()),
+            purge_every: config.purge_every,
             direct,
             me: watch::Sender::new(None),
         }
@@ -257,7 +260,7 @@ pub struct Storage {
 
 /// Opens the database for `serve`, before connecting when it answers within a few seconds,
 /// so the first commands find it; otherwise in the background with `open_retrying`, the bot
-/// answering with the defaults meanwhile. Starts the writer and the daily purge.
+/// answering with the defaults meanwhile. Starts the writer and the purge.
 async fn open_storage(state: &Arc<State>, url: String) -> Option<tokio::task::JoinHandle<()>> {
     let first = tokio::time::timeout(
         Duration::from_secs(3),
@@ -295,7 +298,7 @@ fn use_store(state: &Arc<State>, store: Store) {
         "storing settings and counts"
     );
     let (recorder, _writer) = storage::spawn_writer(store.clone(), WriterOptions::default());
-    storage::spawn_purge(store.clone());
+    storage::spawn_purge(store.clone(), state.purge_every);
     state.attach(Storage { store, recorder });
     let guilds: Vec<u64> = state
         .guilds

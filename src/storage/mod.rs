@@ -308,7 +308,7 @@ impl Store {
     /// - vote hashes older than [`RETENTION_DAYS`];
     /// - everything of a server the bot was removed from [`RETENTION_DAYS`] ago or more.
     ///
-    /// A background task calls it daily; it is safe to call at any time, from any process.
+    /// A background task of `serve` calls it at start and every few hours; it is safe to call at any time, from any process.
     pub async fn purge(&self, today: Day) -> Result<Purged, StorageError> {
         let questions = unanswered::purge(self, today).await?;
         let votes = sqlx::query("DELETE FROM votes WHERE day <= $1")
@@ -333,16 +333,19 @@ impl Store {
     }
 }
 
-/// How often the purge runs: daily is what "kept N days" needs, since days are the unit.
-const PURGE_EVERY: Duration = Duration::from_secs(6 * 60 * 60);
+/// How often `serve` purges unless `PURGE_EVERY_SECONDS` says otherwise: daily is what "kept N
+/// days" needs, since days are the unit; every 6 hours deletes a day's due rows within a
+/// quarter of a day of their time.
+pub const DEFAULT_PURGE_EVERY: Duration = Duration::from_secs(6 * 60 * 60);
 
-/// Runs [`Store::purge`] now and every few hours until the runtime stops. Several processes
+/// Runs [`Store::purge`] now and then `every` (see [`DEFAULT_PURGE_EVERY`]) until the runtime
+/// stops. Several processes
 /// may each run one: a purge deletes what is due and nothing else, so running it twice is
 /// harmless. Failures are logged (the next run tries again); what was purged is logged as
 /// counts only.
-pub fn spawn_purge(store: Store) -> tokio::task::JoinHandle<()> {
+pub fn spawn_purge(store: Store, every: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(PURGE_EVERY);
+        let mut every = tokio::time::interval(every);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
@@ -354,7 +357,9 @@ pub fn spawn_purge(store: Store) -> tokio::task::JoinHandle<()> {
                     "purged what outlived its retention"
                 ),
                 Ok(_) => {}
-                Err(err) => tracing::warn!(%err, "the purge failed; it runs again in a few hours"),
+                Err(err) => {
+                    tracing::warn!(%err, "the purge failed; it runs again at its next turn")
+                }
             }
         }
     })

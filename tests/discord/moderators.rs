@@ -444,3 +444,190 @@ async fn an_auto_answer_channel_added_by_command_is_answered_and_told_in_help() 
     assert_answer_embeds(&bot.reply_to(asked).await.body, ANSWERED);
     bot.stop().await;
 }
+
+/// The custom ids of a callback's buttons, row by row.
+fn buttons(request: &Request) -> Vec<String> {
+    request.body["data"]["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .filter_map(|c| c["custom_id"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Puts a kept question straight into the bot's database, as the writer would have: `ago`
+/// days old. Returns its id.
+async fn keep_question(pool: &sqlx::AnyPool, text: &str, ago: u32) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO unanswered (server_id, day, kind, text, closest) VALUES ($1, $2, $3, $4, '')
+         RETURNING id",
+    )
+    .bind(GUILD as i64)
+    .bind(Day::today().minus(ago).number())
+    .bind(ReplyKind::NoMatch.as_str())
+    .bind(text)
+    .fetch_one(pool)
+    .await
+    .expect("a question is stored")
+}
+
+/// The ids of the server's kept questions, as the database has them.
+async fn kept_ids(pool: &sqlx::AnyPool) -> Vec<i64> {
+    sqlx::query_scalar("SELECT id FROM unanswered WHERE server_id = $1 ORDER BY id")
+        .bind(GUILD as i64)
+        .fetch_all(pool)
+        .await
+        .expect("the kept questions are read")
+}
+
+/// The text of the `n`th seeded question; no one's text is contained in another's.
+fn seeded(n: usize) -> String {
+    format!("seeded question number {n} about nothing in the base")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unanswered_pages_turn_with_their_buttons_and_delete_removes_that_question() {
+    let bot = start(&[]).await;
+    let on = bot
+        .command("settings", settings("unanswered", json!([{"name": "keep", "type": 4, "value": 0}, {"name": "days", "type": 4, "value": 7}])))
+        .await;
+    assert!(text(&on).contains("kept for 7 days"), "{}", text(&on));
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&sqlite_url(bot.dir.path()))
+        .await
+        .expect("the database opens");
+    // Seven questions, two pages of five; newest (the highest id) first.
+    let mut ids = Vec::new();
+    for n in 1..=7 {
+        ids.push(keep_question(&pool, &seeded(n), 0).await);
+    }
+    let older = ComponentId::UnansweredPage(1).to_string();
+    let newer = ComponentId::UnansweredPage(0).to_string();
+
+    let first = bot.command("unanswered", json!([])).await;
+    assert_private(&first);
+    let shown = text(&first);
+    assert!(shown.contains("7 kept, page 1 of 2"), "{shown}");
+    for n in 3..=7 {
+        assert!(
+            shown.contains(&seeded(n)),
+            "question {n} not on page 1: {shown}"
+        );
+    }
+    for n in 1..=2 {
+        assert!(
+            !shown.contains(&seeded(n)),
+            "question {n} on page 1: {shown}"
+        );
+    }
+    let ids_shown = buttons(&first);
+    assert!(ids_shown.contains(&older), "no Older button: {ids_shown:?}");
+    assert!(
+        !ids_shown.contains(&newer),
+        "a Newer button on page 1: {ids_shown:?}"
+    );
+
+    // Older: the message is updated in place with the second page.
+    let second = bot
+        .interact(events::button(bot.ids.next(), ASKER, &older))
+        .await;
+    assert_eq!(second.body["type"], json!(7), "{}", second.body);
+    let shown = text(&second);
+    assert!(shown.contains("7 kept, page 2 of 2"), "{shown}");
+    for n in 1..=2 {
+        assert!(
+            shown.contains(&seeded(n)),
+            "question {n} not on page 2: {shown}"
+        );
+    }
+    for n in 3..=7 {
+        assert!(
+            !shown.contains(&seeded(n)),
+            "question {n} on page 2: {shown}"
+        );
+    }
+    let ids_shown = buttons(&second);
+    assert!(ids_shown.contains(&newer), "no Newer button: {ids_shown:?}");
+    assert!(
+        !ids_shown.contains(&older),
+        "an Older button on the last page: {ids_shown:?}"
+    );
+    for id in &ids[..2] {
+        let delete = ComponentId::UnansweredDelete(*id).to_string();
+        assert!(
+            ids_shown.contains(&delete),
+            "no {delete} on page 2: {ids_shown:?}"
+        );
+    }
+
+    // Newer: back to the first page.
+    let back = bot
+        .interact(events::button(bot.ids.next(), ASKER, &newer))
+        .await;
+    assert_eq!(back.body["type"], json!(7), "{}", back.body);
+    assert!(
+        text(&back).contains("7 kept, page 1 of 2"),
+        "{}",
+        text(&back)
+    );
+    assert!(text(&back).contains(&seeded(7)), "{}", text(&back));
+
+    // The delete button of the oldest question, from page 2: that question and no other goes.
+    let delete = ComponentId::UnansweredDelete(ids[0]).to_string();
+    let deleted = bot
+        .interact(events::button(bot.ids.next(), ASKER, &delete))
+        .await;
+    assert_eq!(deleted.body["type"], json!(7), "{}", deleted.body);
+    assert!(text(&deleted).contains("6 kept"), "{}", text(&deleted));
+    assert!(!buttons(&deleted).contains(&delete), "{}", text(&deleted));
+    assert_eq!(kept_ids(&pool).await, ids[1..].to_vec());
+    let last = bot
+        .interact(events::button(bot.ids.next(), ASKER, &older))
+        .await;
+    let shown = text(&last);
+    assert!(shown.contains("6 kept, page 2 of 2"), "{shown}");
+    assert!(shown.contains(&seeded(2)), "{shown}");
+    assert!(
+        !shown.contains(&seeded(1)),
+        "the deleted question is listed: {shown}"
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_purges_questions_past_their_retention_while_it_runs() {
+    // The purge runs at start and then every PURGE_EVERY_SECONDS (6 hours by default).
+    let bot = start(&[("PURGE_EVERY_SECONDS", "1")]).await;
+    let on = bot
+        .command("settings", settings("unanswered", json!([{"name": "keep", "type": 4, "value": 0}, {"name": "days", "type": 4, "value": 7}])))
+        .await;
+    assert!(text(&on).contains("kept for 7 days"), "{}", text(&on));
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&sqlite_url(bot.dir.path()))
+        .await
+        .expect("the database opens");
+    // Stored after the start-up purge: only a later run of the running bot can delete them.
+    // Kept 7 days: a question from 7 days ago has had its time; one from 6 days ago has not.
+    let expired = keep_question(&pool, &seeded(1), 8).await;
+    let due = keep_question(&pool, &seeded(2), 7).await;
+    let kept = keep_question(&pool, &seeded(3), 6).await;
+    let today = keep_question(&pool, &seeded(4), 0).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let ids = kept_ids(&pool).await;
+        if !ids.contains(&expired) && !ids.contains(&due) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the questions past their retention were not purged within the wait: {ids:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The same DELETE that took those left these.
+    assert_eq!(kept_ids(&pool).await, vec![kept, today]);
+    let listed = bot.command("unanswered", json!([])).await;
+    assert!(text(&listed).contains("2 kept"), "{}", text(&listed));
+    bot.stop().await;
+}
