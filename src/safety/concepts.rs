@@ -259,13 +259,42 @@ pub enum Number {
     Times,
 }
 
+/// Words after which a bare 38 to 42 (or 100 to 106) is a temperature, in every language the
+/// bot reads: "fever 39", "today 39 and red streaks", "hoy tengo 39" reads "tengo" first, so the
+/// day words count too. ("I'm 39" stays an age.)
+const TEMPERATURE_CUES: &[&str] = &[
+    "fever",
+    "temp",
+    "temperature",
+    "today",
+    "tonight",
+    "now",
+    "fiebre",
+    "hoy",
+    "febre",
+    "hoje",
+    "fievre",
+    "aujourdhui",
+    "fieber",
+    "heute",
+    "febbre",
+    "oggi",
+    "goraczka",
+    "goraczki",
+    "dzis",
+    "dzisiaj",
+    "temperatura",
+];
+
 /// The numbers in normalised words, as (word position, what it stands for).
 pub fn numbers<'a>(words: impl Iterator<Item = &'a str>, out: &mut Vec<(u32, Number)>) {
     let mut words = words.peekable();
     let mut i = 0u32;
+    let mut previous = "";
     while let Some(word) = words.next() {
         let at = i;
         i += 1;
+        let before = std::mem::replace(&mut previous, word);
         if !word.bytes().any(|b| b.is_ascii_digit()) {
             continue;
         }
@@ -314,7 +343,8 @@ pub fn numbers<'a>(words: impl Iterator<Item = &'a str>, out: &mut Vec<(u32, Num
                 | "fahrenheit"
         );
         let with_unit = matches!(unit, "c" | "f");
-        if (celsius || fahrenheit) && (decimal || unit_next || with_unit) {
+        let cued = unit.is_empty() && TEMPERATURE_CUES.contains(&before);
+        if (celsius || fahrenheit) && (decimal || unit_next || with_unit || cued) {
             out.push((at, Number::Temperature));
         }
     }
@@ -369,6 +399,19 @@ mod tests {
         let mut out = Vec::new();
         numbers("im 39 and my temp is 38 9 or 102f".split(' '), &mut out);
         assert_eq!(out, [(6, Number::Temperature), (9, Number::Temperature)]);
+    }
+
+    #[test]
+    fn a_bare_temperature_after_a_fever_or_day_word() {
+        let mut out = Vec::new();
+        numbers(
+            "no fever yesterday but today 39 and im 39 years old".split(' '),
+            &mut out,
+        );
+        assert_eq!(out, [(5, Number::Temperature)]);
+        out.clear();
+        numbers("hoy 39 y fieber 40 aber heute 12".split(' '), &mut out);
+        assert_eq!(out, [(1, Number::Temperature), (4, Number::Temperature)]);
     }
 
     #[test]
