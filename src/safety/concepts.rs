@@ -61,7 +61,7 @@ pub struct Finder {
 pub struct Builder {
     patterns: Vec<String>,
     terms: Vec<Vec<Term>>,
-    index: std::collections::HashMap<String, usize>,
+    index: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl Builder {
