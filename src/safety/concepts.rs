@@ -26,18 +26,36 @@ pub enum Kind {
     Exclusion(u16),
 }
 
+/// How many words of a term the automaton holds; the rest of the term is compared with the text
+/// after the automaton's match. Terms are written with `{a,b}` variants that spell out to about
+/// a hundred thousand phrases across seven languages; an automaton over all of them took a
+/// third of a second to build and 30 MB to hold, while their first two words are about ten
+/// thousand keys.
+const KEY_WORDS: usize = 2;
+
+/// A piece of [`Finder::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Piece {
+    start: u32,
+    len: u32,
+}
+
 /// One term as written in one language.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Term {
     kind: Kind,
     language: u8,
     /// The last word may go on ("fever*" meets "feverish").
     open: bool,
-    /// What must follow the word a `*` let go on, for a `*` inside a term ("confundid* con").
-    rest: Vec<String>,
     /// Read whatever the writer's language: a warning sign of crisis in another language's
     /// words ("Ya no puedo más" in an English message) must not be lost to the detector.
     everywhere: bool,
+    /// What follows the key's words, right after them (" de vivir"): may be empty.
+    tail: Piece,
+    /// What must follow the word a `*` let go on, for a `*` inside a term ("confundid* con"):
+    /// `count` pieces of [`Finder::rest`] from `first`.
+    rest_first: u32,
+    rest_count: u16,
 }
 
 /// A term found in a message: words `start..end`.
@@ -51,17 +69,31 @@ pub struct Hit {
 
 #[derive(Debug)]
 pub struct Finder {
+    /// Over each term's first words (its key).
     automaton: AhoCorasick,
-    /// For each distinct pattern, every term written that way.
+    /// For each key, every term that begins with it.
     terms: Vec<Vec<Term>>,
+    /// The tails and rest parts of every term, one after the other.
+    text: String,
+    /// The rest parts of every term (see [`Term::rest_first`]).
+    rest: Vec<Piece>,
 }
+
+/// A term as added: key slot, kind, language, open, everywhere, tail and rest pieces.
+type SeenTerm = (usize, Kind, u8, bool, bool, Piece, Vec<Piece>);
 
 /// Collects terms as (text, kind, language) before the automaton is built.
 #[derive(Debug, Default)]
 pub struct Builder {
-    patterns: Vec<String>,
+    keys: Vec<String>,
     terms: Vec<Vec<Term>>,
     index: rustc_hash::FxHashMap<String, usize>,
+    text: String,
+    rest: Vec<Piece>,
+    /// Each text already in `text`, so a tail written by many terms is kept once.
+    pieces: rustc_hash::FxHashMap<String, Piece>,
+    /// The terms already added, as written out, so that one written twice is found once.
+    seen: rustc_hash::FxHashSet<SeenTerm>,
 }
 
 impl Builder {
@@ -74,56 +106,96 @@ impl Builder {
         self.add_term(written, kind, language, true);
     }
 
+    /// `text`'s piece of the arena, stored once.
+    fn piece(&mut self, text: &str) -> Piece {
+        if let Some(&piece) = self.pieces.get(text) {
+            return piece;
+        }
+        let piece = Piece {
+            start: self.text.len() as u32,
+            len: text.len() as u32,
+        };
+        self.text.push_str(text);
+        self.pieces.insert(text.to_string(), piece);
+        piece
+    }
+
     fn add_term(&mut self, written: &str, kind: Kind, language: u8, everywhere: bool) {
         for prepared in prepared_terms(written).into_iter().flatten() {
-            let slot = match self.index.get(&prepared.first) {
+            let (key, tail) = split_key(&prepared.first);
+            let slot = match self.index.get(key) {
                 Some(&i) => i,
                 None => {
-                    self.index
-                        .insert(prepared.first.clone(), self.patterns.len());
-                    self.patterns.push(prepared.first);
+                    self.index.insert(key.to_string(), self.keys.len());
+                    self.keys.push(key.to_string());
                     self.terms.push(Vec::new());
-                    self.patterns.len() - 1
+                    self.keys.len() - 1
                 }
             };
-            let term = Term {
+            let tail = self.piece(tail);
+            let rest: Vec<Piece> = prepared.rest.iter().map(|r| self.piece(r)).collect();
+            let open = prepared.open;
+            if !self
+                .seen
+                .insert((slot, kind, language, open, everywhere, tail, rest.clone()))
+            {
+                continue;
+            }
+            let rest_first = self.rest.len() as u32;
+            let rest_count = rest.len() as u16;
+            self.rest.extend(rest);
+            self.terms[slot].push(Term {
                 kind,
                 language,
-                open: prepared.open,
-                rest: prepared.rest,
+                open,
                 everywhere,
-            };
-            let known = self.terms[slot].iter().any(|t| {
-                t.kind == term.kind
-                    && t.everywhere == term.everywhere
-                    && t.language == term.language
-                    && t.open == term.open
-                    && t.rest == term.rest
+                tail,
+                rest_first,
+                rest_count,
             });
-            if !known {
-                self.terms[slot].push(term);
-            }
         }
     }
 
     pub fn build(self) -> Result<Finder, aho_corasick::BuildError> {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .build(&self.patterns)?;
+            .build(&self.keys)?;
+        let mut terms = self.terms;
+        for slot in &mut terms {
+            slot.shrink_to_fit();
+        }
+        let mut text = self.text;
+        text.shrink_to_fit();
+        let mut rest = self.rest;
+        rest.shrink_to_fit();
         Ok(Finder {
             automaton,
-            terms: self.terms,
+            terms,
+            text,
+            rest,
         })
     }
 }
 
+/// A term's first [`KEY_WORDS`] words, and what follows them (from its space on).
+fn split_key(first: &str) -> (&str, &str) {
+    match first.match_indices(' ').nth(KEY_WORDS - 1) {
+        Some((at, _)) => first.split_at(at),
+        None => (first, ""),
+    }
+}
+
 impl Finder {
+    fn piece(&self, piece: Piece) -> &str {
+        &self.text[piece.start as usize..(piece.start + piece.len) as usize]
+    }
+
     /// Every term of an allowed language (`allowed` is a bit set of language indexes) in
     /// `text`, a normalised message whose words begin at the byte offsets `starts`.
     pub fn find(&self, text: &str, starts: &[u32], allowed: u32, out: &mut Vec<Hit>) {
         let bytes = text.as_bytes();
         for m in self.automaton.find_overlapping_iter(text) {
-            let (start, end) = (m.start(), m.end());
+            let (start, key_end) = (m.start(), m.end());
             if start > 0 && bytes[start - 1] != b' ' {
                 continue;
             }
@@ -134,7 +206,17 @@ impl Finder {
                 if allowed & (1 << term.language) == 0 && !term.everywhere {
                     continue;
                 }
-                let Some(end) = term_end(text, end, &term.rest) else {
+                let tail = self.piece(term.tail);
+                if !text[key_end..].starts_with(tail) {
+                    continue;
+                }
+                let rest = &self.rest
+                    [term.rest_first as usize..term.rest_first as usize + term.rest_count as usize];
+                let Some(end) = term_end(
+                    text,
+                    key_end + tail.len(),
+                    rest.iter().map(|&p| self.piece(p)),
+                ) else {
                     continue;
                 };
                 let closed = end == bytes.len() || bytes[end] == b' ';
@@ -159,13 +241,13 @@ impl Finder {
 
 /// Where a term whose first part ends at `end` ends: after each part of `rest`, each found
 /// right after the word a `*` let go on; `None` when a part is not there.
-fn term_end(text: &str, mut end: usize, rest: &[String]) -> Option<usize> {
+fn term_end<'a>(text: &str, mut end: usize, rest: impl Iterator<Item = &'a str>) -> Option<usize> {
     let bytes = text.as_bytes();
     for part in rest {
         while end < bytes.len() && bytes[end] != b' ' {
             end += 1;
         }
-        if !text[end..].starts_with(part.as_str()) {
+        if !text[end..].starts_with(part) {
             return None;
         }
         end += part.len();
