@@ -161,7 +161,12 @@ impl Builder {
             .match_kind(MatchKind::Standard)
             .build(&self.keys)?;
         let mut terms = self.terms;
+        let text = &self.text;
+        let tail = |t: &Term| &text[t.tail.start as usize..(t.tail.start + t.tail.len) as usize];
         for slot in &mut terms {
+            // By tail, so that `find` reads only the tails that begin with the text's next
+            // letter: those with no tail come first, then " a...", " b..." and so on.
+            slot.sort_by(|a, b| tail(a).cmp(tail(b)));
             slot.shrink_to_fit();
         }
         let mut text = self.text;
@@ -190,6 +195,27 @@ impl Finder {
         &self.text[piece.start as usize..(piece.start + piece.len) as usize]
     }
 
+    /// The terms of key `slot` that may follow in the text: those with no tail, and those
+    /// whose tail's first letter is `next` (the letter after the space that follows the key).
+    fn candidates(&self, slot: usize, next: Option<&u8>) -> impl Iterator<Item = &Term> {
+        let terms = &self.terms[slot];
+        // The first letter of a term's tail (0 for none: they sort first).
+        let letter = |t: &Term| match t.tail.len {
+            0 | 1 => 0,
+            _ => self.text.as_bytes()[t.tail.start as usize + 1],
+        };
+        let bare = terms.partition_point(|t| t.tail.len == 0);
+        let tailed = match next {
+            Some(&b) => {
+                let from = terms.partition_point(|t| letter(t) < b);
+                let to = terms.partition_point(|t| letter(t) <= b);
+                &terms[from.max(bare)..to.max(bare)]
+            }
+            None => &[],
+        };
+        terms[..bare].iter().chain(tailed)
+    }
+
     /// Every term of an allowed language (`allowed` is a bit set of language indexes) in
     /// `text`, a normalised message whose words begin at the byte offsets `starts`.
     pub fn find(&self, text: &str, starts: &[u32], allowed: u32, out: &mut Vec<Hit>) {
@@ -202,7 +228,7 @@ impl Finder {
             let Ok(first) = starts.binary_search(&(start as u32)) else {
                 continue;
             };
-            for term in &self.terms[m.pattern().as_usize()] {
+            for term in self.candidates(m.pattern().as_usize(), bytes.get(key_end + 1)) {
                 if allowed & (1 << term.language) == 0 && !term.everywhere {
                     continue;
                 }
@@ -270,21 +296,50 @@ pub fn word_starts(text: &str, out: &mut Vec<u32>) {
 }
 
 /// A term written with `{a,b}` variants, spelled out; `*` stays at the end of each.
-pub fn expand_variants(term: &str) -> Vec<String> {
-    let Some(open) = term.find('{') else {
-        return vec![term.to_string()];
-    };
-    let Some(close) = term[open..].find('}').map(|c| c + open) else {
-        return vec![term.to_string()];
-    };
-    let (head, tail) = (&term[..open], &term[close + 1..]);
+#[cfg(test)]
+fn expand_variants(term: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for option in term[open + 1..close].split(',') {
-        for rest in expand_variants(tail) {
-            out.push(format!("{head}{option}{rest}"));
+    for_each_variant(term, |variant| out.push(variant.to_string()));
+    out
+}
+
+/// Calls `each` with every spelling of `term`'s `{a,b}` variants, in order, built in one
+/// reused buffer: a term of six groups spells out to thousands of phrases at start-up.
+fn for_each_variant(term: &str, mut each: impl FnMut(&str)) {
+    // The term as pieces, each a list of options: a literal piece has one.
+    let mut pieces: Vec<Vec<&str>> = Vec::new();
+    let mut rest = term;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
+            break;
+        };
+        pieces.push(vec![&rest[..open]]);
+        pieces.push(rest[open + 1..close].split(',').collect());
+        rest = &rest[close + 1..];
+    }
+    pieces.push(vec![rest]);
+    let mut choice = vec![0usize; pieces.len()];
+    let mut buffer = String::with_capacity(term.len());
+    loop {
+        buffer.clear();
+        for (piece, &c) in pieces.iter().zip(&choice) {
+            buffer.push_str(piece[c]);
+        }
+        each(&buffer);
+        // The next choice, the last piece turning fastest.
+        let mut i = pieces.len();
+        loop {
+            if i == 0 {
+                return;
+            }
+            i -= 1;
+            choice[i] += 1;
+            if choice[i] < pieces[i].len() {
+                break;
+            }
+            choice[i] = 0;
         }
     }
-    out
 }
 
 /// A term as it is matched, in normalised words: `first`, then each of `rest` (each begins
@@ -300,32 +355,33 @@ pub struct Prepared {
 /// A `*` ends a word ("confundid* con" meets "confundida con"); `None` for a variant with a
 /// `*` inside a word or nothing to match.
 pub fn prepared_terms(term: &str) -> Vec<Option<Prepared>> {
-    expand_variants(term)
-        .into_iter()
-        .map(|variant| {
-            let variant = variant.trim();
-            let open = variant.ends_with('*');
-            let pieces: Vec<&str> = variant.trim_end_matches('*').split('*').collect();
-            let mut parts = Vec::with_capacity(pieces.len());
-            for (i, piece) in pieces.iter().enumerate() {
-                if i > 0 && !piece.starts_with(char::is_whitespace) {
-                    return None;
-                }
-                let normalized = normalize::normalize(piece);
-                if normalized.is_empty() {
-                    return None;
-                }
-                parts.push(normalized);
-            }
-            let mut parts = parts.into_iter();
-            let first = parts.next()?;
-            Some(Prepared {
-                first,
-                rest: parts.map(|p| format!(" {p}")).collect(),
-                open,
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for_each_variant(term, |variant| out.push(prepare(variant)));
+    out
+}
+
+/// One spelled-out variant as it is matched (see [`prepared_terms`]).
+fn prepare(variant: &str) -> Option<Prepared> {
+    let variant = variant.trim();
+    let open = variant.ends_with('*');
+    let mut parts = Vec::new();
+    for (i, piece) in variant.trim_end_matches('*').split('*').enumerate() {
+        if i > 0 && !piece.starts_with(char::is_whitespace) {
+            return None;
+        }
+        let normalized = normalize::normalize(piece);
+        if normalized.is_empty() {
+            return None;
+        }
+        parts.push(normalized);
+    }
+    let mut parts = parts.into_iter();
+    let first = parts.next()?;
+    Some(Prepared {
+        first,
+        rest: parts.map(|p| format!(" {p}")).collect(),
+        open,
+    })
 }
 
 /// What a number written in a message can stand for.
