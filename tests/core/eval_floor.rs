@@ -139,10 +139,7 @@ fn third_heldout_set_keeps_its_floor() {
 /// guard those fixes.
 #[test]
 fn fourth_heldout_sets_keep_their_floors() {
-    assert_floor(&data("heldout4-english.jsonl"), 0.90, 0.02);
-    let report = report(&data("heldout4-safety.jsonl"));
-    assert_safety_floor(&report);
-    assert_every_language(&report, 7);
+    assert_english_and_safety_floors("heldout4-english.jsonl", 0.90, "heldout4-safety.jsonl", 7);
 }
 
 /// `tests/data/heldout5.jsonl`: 260 lines (140 English, 20 in each of six other languages) by a
@@ -164,10 +161,21 @@ fn fifth_heldout_set_keeps_its_floor() {
 /// fixes.
 #[test]
 fn sixth_heldout_sets_keep_their_floors() {
-    assert_floor(&data("heldout6-english.jsonl"), 0.92, 0.02);
-    let report = report(&data("heldout6-languages.jsonl"));
+    assert_english_and_safety_floors(
+        "heldout6-english.jsonl",
+        0.92,
+        "heldout6-languages.jsonl",
+        6,
+    );
+}
+
+/// An English set's accuracy (and at most 2% wrong), and a safety set's floor in each of its
+/// `languages`.
+fn assert_english_and_safety_floors(english: &str, accuracy: f64, safety: &str, languages: usize) {
+    assert_floor(&data(english), accuracy, 0.02);
+    let report = report(&data(safety));
     assert_safety_floor(&report);
-    assert_every_language(&report, 6);
+    assert_every_language(&report, languages);
 }
 
 /// `tests/data/safety-blind.jsonl`: 196 safety messages and look-alikes in seven languages,

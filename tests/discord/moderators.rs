@@ -507,20 +507,7 @@ async fn unanswered_pages_turn_with_their_buttons_and_delete_removes_that_questi
 
     let first = bot.command("unanswered", json!([])).await;
     assert_private(&first);
-    let shown = text(&first);
-    assert!(shown.contains("7 kept, page 1 of 2"), "{shown}");
-    for n in 3..=7 {
-        assert!(
-            shown.contains(&seeded(n)),
-            "question {n} not on page 1: {shown}"
-        );
-    }
-    for n in 1..=2 {
-        assert!(
-            !shown.contains(&seeded(n)),
-            "question {n} on page 1: {shown}"
-        );
-    }
+    assert_page(&text(&first), 1, 3..=7);
     let ids_shown = buttons(&first);
     assert!(ids_shown.contains(&older), "no Older button: {ids_shown:?}");
     assert!(
@@ -533,20 +520,7 @@ async fn unanswered_pages_turn_with_their_buttons_and_delete_removes_that_questi
         .interact(events::button(bot.ids.next(), ASKER, &older))
         .await;
     assert_eq!(second.body["type"], json!(7), "{}", second.body);
-    let shown = text(&second);
-    assert!(shown.contains("7 kept, page 2 of 2"), "{shown}");
-    for n in 1..=2 {
-        assert!(
-            shown.contains(&seeded(n)),
-            "question {n} not on page 2: {shown}"
-        );
-    }
-    for n in 3..=7 {
-        assert!(
-            !shown.contains(&seeded(n)),
-            "question {n} on page 2: {shown}"
-        );
-    }
+    assert_page(&text(&second), 2, 1..=2);
     let ids_shown = buttons(&second);
     assert!(ids_shown.contains(&newer), "no Newer button: {ids_shown:?}");
     assert!(
@@ -630,4 +604,19 @@ async fn serve_purges_questions_past_their_retention_while_it_runs() {
     let listed = bot.command("unanswered", json!([])).await;
     assert!(text(&listed).contains("2 kept"), "{}", text(&listed));
     bot.stop().await;
+}
+
+/// Page `page` of the seven kept questions shows exactly questions `on` (by their seed number).
+fn assert_page(shown: &str, page: usize, on: std::ops::RangeInclusive<usize>) {
+    assert!(
+        shown.contains(&format!("7 kept, page {page} of 2")),
+        "{shown}"
+    );
+    for n in 1..=7 {
+        assert_eq!(
+            shown.contains(&seeded(n)),
+            on.contains(&n),
+            "question {n} on page {page}? {shown}"
+        );
+    }
 }
