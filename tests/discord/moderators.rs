@@ -486,17 +486,22 @@ fn seeded(n: usize) -> String {
     format!("seeded question number {n} about nothing in the base")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unanswered_pages_turn_with_their_buttons_and_delete_removes_that_question() {
-    let bot = start(&[]).await;
+/// Turns unanswered questions on for 7 days by command, and opens the bot's database.
+async fn keep_unanswered_for_a_week(bot: &Running) -> sqlx::AnyPool {
     let on = bot
         .command("settings", settings("unanswered", json!([{"name": "keep", "type": 4, "value": 0}, {"name": "days", "type": 4, "value": 7}])))
         .await;
     assert!(text(&on).contains("kept for 7 days"), "{}", text(&on));
     sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&sqlite_url(bot.dir.path()))
+    sqlx::AnyPool::connect(&sqlite_url(bot.dir.path()))
         .await
-        .expect("the database opens");
+        .expect("the database opens")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unanswered_pages_turn_with_their_buttons_and_delete_removes_that_question() {
+    let bot = start(&[]).await;
+    let pool = keep_unanswered_for_a_week(&bot).await;
     // Seven questions, two pages of five; newest (the highest id) first.
     let mut ids = Vec::new();
     for n in 1..=7 {
@@ -573,14 +578,7 @@ async fn unanswered_pages_turn_with_their_buttons_and_delete_removes_that_questi
 async fn serve_purges_questions_past_their_retention_while_it_runs() {
     // The purge runs at start and then every PURGE_EVERY_SECONDS (6 hours by default).
     let bot = start(&[("PURGE_EVERY_SECONDS", "1")]).await;
-    let on = bot
-        .command("settings", settings("unanswered", json!([{"name": "keep", "type": 4, "value": 0}, {"name": "days", "type": 4, "value": 7}])))
-        .await;
-    assert!(text(&on).contains("kept for 7 days"), "{}", text(&on));
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&sqlite_url(bot.dir.path()))
-        .await
-        .expect("the database opens");
+    let pool = keep_unanswered_for_a_week(&bot).await;
     // Stored after the start-up purge: only a later run of the running bot can delete them.
     // Kept 7 days: a question from 7 days ago has had its time; one from 6 days ago has not.
     let expired = keep_question(&pool, &seeded(1), 8).await;
