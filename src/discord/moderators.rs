@@ -18,7 +18,7 @@ use super::send::{Body, Lost, Priority, Response};
 use super::{State, Storage};
 use crate::storage::chart;
 use crate::storage::settings::ChangeError;
-use crate::storage::{Day, QuestionPage, Scope, Settings, Stats};
+use crate::storage::{Day, Defaults, QuestionPage, Scope, Settings, Stats, Store};
 
 /// Questions shown on one page of `/unanswered`: one delete button each, in one row.
 const PER_PAGE: u32 = 5;
@@ -50,6 +50,22 @@ async fn context<'a>(ctx: AppContext<'a>) -> Option<(u64, &'a Storage)> {
 }
 
 /// Stores a changed setting in the cache and tells the moderator what holds now.
+/// The steps every `/settings` change takes: the server and its storage (or a private word
+/// saying why not), the operator's defaults there, the change `set` makes, and the private
+/// reply saying what now holds.
+async fn change<'a, F, Fut>(ctx: AppContext<'a>, set: F) -> Result<(), Error>
+where
+    F: FnOnce(&'a Store, u64, Defaults) -> Fut,
+    Fut: std::future::Future<Output = Changed>,
+{
+    let Some((guild, storage)) = context(ctx).await else {
+        return Ok(());
+    };
+    let defaults = ctx.data().defaults_in(guild);
+    let result = set(&storage.store, guild, defaults).await;
+    changed(ctx, guild, result).await
+}
+
 async fn changed(ctx: AppContext<'_>, guild: u64, result: Changed) -> Result<(), Error> {
     let state = ctx.data();
     let text = match result {
@@ -203,16 +219,13 @@ async fn auto_answer_remove(
 }
 
 async fn set_channel(ctx: AppContext<'_>, channel: ChannelId, on: bool) -> Result<(), Error> {
-    let Some((guild, storage)) = context(ctx).await else {
-        return Ok(());
-    };
-    let defaults = ctx.data().defaults_in(guild);
-    let result = storage
-        .store
-        .set_auto_answer(guild, channel.get(), on, &defaults)
-        .await
-        .map_err(ChangeError::from);
-    changed(ctx, guild, result).await
+    change(ctx, |store, guild, defaults| async move {
+        store
+            .set_auto_answer(guild, channel.get(), on, &defaults)
+            .await
+            .map_err(ChangeError::from)
+    })
+    .await
 }
 
 /// Seconds a member waits between two answers here (0: no wait)
@@ -224,12 +237,10 @@ async fn cooldown(
     #[max = 3600]
     seconds: Option<u32>,
 ) -> Result<(), Error> {
-    let Some((guild, storage)) = context(ctx).await else {
-        return Ok(());
-    };
-    let defaults = ctx.data().defaults_in(guild);
-    let result = storage.store.set_cooldown(guild, seconds, &defaults).await;
-    changed(ctx, guild, result).await
+    change(ctx, |store, guild, defaults| async move {
+        store.set_cooldown(guild, seconds, &defaults).await
+    })
+    .await
 }
 
 /// The line shown under crisis and urgent replies here: a moderator contact or local helpline
@@ -240,15 +251,12 @@ async fn support_line(
     #[max_length = 300]
     text: Option<String>,
 ) -> Result<(), Error> {
-    let Some((guild, storage)) = context(ctx).await else {
-        return Ok(());
-    };
-    let defaults = ctx.data().defaults_in(guild);
-    let result = storage
-        .store
-        .set_support_line(guild, text.as_deref(), &defaults)
-        .await;
-    changed(ctx, guild, result).await
+    change(ctx, |store, guild, defaults| async move {
+        store
+            .set_support_line(guild, text.as_deref(), &defaults)
+            .await
+    })
+    .await
 }
 
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -269,16 +277,11 @@ async fn unanswered_switch(
     #[max = 30]
     days: Option<u32>,
 ) -> Result<(), Error> {
-    let Some((guild, storage)) = context(ctx).await else {
-        return Ok(());
-    };
-    let defaults = ctx.data().defaults_in(guild);
     let on = matches!(keep, Switch::On);
-    let result = storage
-        .store
-        .set_unanswered(guild, on, days, &defaults)
-        .await;
-    changed(ctx, guild, result).await
+    change(ctx, |store, guild, defaults| async move {
+        store.set_unanswered(guild, on, days, &defaults).await
+    })
+    .await
 }
 
 /// Delete everything calcibot stores for this server (asks to confirm)
