@@ -85,6 +85,29 @@ fn normalize_ascii(text: &str) -> String {
     out
 }
 
+/// `normalize` for a piece of a longer text, keeping one space at an edge where the piece
+/// begins or ends with a separator: the pieces of a term written with `{a,b}` variants then
+/// join into what the whole would have normalised to ("want" and " to die"), once runs of
+/// spaces where two pieces meet are read as one.
+pub fn normalize_keeping_edges(text: &str) -> String {
+    let separator = |c: Option<char>| c.is_some_and(|c| !c.is_alphanumeric() && !is_apostrophe(c));
+    let lead = if separator(text.chars().next()) {
+        " "
+    } else {
+        ""
+    };
+    let trail = if separator(text.chars().next_back()) {
+        " "
+    } else {
+        ""
+    };
+    let core = normalize(text);
+    if core.is_empty() {
+        return if lead.is_empty() { trail } else { lead }.to_string();
+    }
+    format!("{lead}{core}{trail}")
+}
+
 /// The words of `text` in normalised form.
 pub fn words(text: &str) -> Vec<String> {
     normalize(text)
@@ -120,6 +143,14 @@ mod tests {
         ] {
             assert_eq!(normalize_ascii(text), normalize_unicode(text), "{text:?}");
         }
+    }
+
+    #[test]
+    fn pieces_keep_their_edge_spaces() {
+        assert_eq!(normalize_keeping_edges(" Fièvre, "), " fievre ");
+        assert_eq!(normalize_keeping_edges("don't"), "dont");
+        assert_eq!(normalize_keeping_edges(" - "), " ");
+        assert_eq!(normalize_keeping_edges(""), "");
     }
 
     #[test]

@@ -27,10 +27,11 @@ pub enum Kind {
 }
 
 /// How many words of a term the automaton holds; the rest of the term is compared with the text
-/// after the automaton's match. Terms are written with `{a,b}` variants that spell out to about
-/// a hundred thousand phrases across seven languages; an automaton over all of them took a
-/// third of a second to build and 30 MB to hold, while their first two words are about ten
-/// thousand keys.
+/// after the automaton's match. Terms are written with `{a,b}` variants that would spell out to
+/// about a hundred thousand phrases across seven languages. Spelling them out took most of
+/// start-up, and an automaton over all of them took a third of a second to build and 30 MB to
+/// hold; only the variants of each term's first two words are spelled out (about ten thousand
+/// keys), and the rest of the term is followed as written, choices and all.
 const KEY_WORDS: usize = 2;
 
 /// A piece of [`Finder::text`].
@@ -40,22 +41,27 @@ struct Piece {
     len: u32,
 }
 
-/// One term as written in one language.
+/// A part of a term after its key: its options are `count` pieces of [`Finder::options`] from
+/// `first` (a part written without braces has one).
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    first: u32,
+    count: u32,
+}
+
+/// One term as written in one language, from one of its keys on.
 #[derive(Debug, Clone, Copy)]
 struct Term {
     kind: Kind,
     language: u8,
-    /// The last word may go on ("fever*" meets "feverish").
-    open: bool,
     /// Read whatever the writer's language: a warning sign of crisis in another language's
     /// words ("Ya no puedo más" in an English message) must not be lost to the detector.
     everywhere: bool,
-    /// What follows the key's words, right after them (" de vivir"): may be empty.
-    tail: Piece,
-    /// What must follow the word a `*` let go on, for a `*` inside a term ("confundid* con"):
-    /// `count` pieces of [`Finder::rest`] from `first`.
-    rest_first: u32,
-    rest_count: u16,
+    /// What follows the key in the option the key was cut from (" de vivir"): may be empty.
+    head: Piece,
+    /// Then the term's remaining parts: [`Finder::parts`] `parts_from..parts_to`.
+    parts_from: u32,
+    parts_to: u32,
 }
 
 /// A term found in a message: words `start..end`.
@@ -73,14 +79,13 @@ pub struct Finder {
     automaton: AhoCorasick,
     /// For each key, every term that begins with it.
     terms: Vec<Vec<Term>>,
-    /// The tails and rest parts of every term, one after the other.
+    /// The parts of every term after its key, term after term.
+    parts: Vec<Part>,
+    /// The options of every part, part after part.
+    options: Vec<Piece>,
+    /// The text of every head and option, each kept once.
     text: String,
-    /// The rest parts of every term (see [`Term::rest_first`]).
-    rest: Vec<Piece>,
 }
-
-/// A term as added: key slot, kind, language, open, everywhere, tail and rest pieces.
-type SeenTerm = (usize, Kind, u8, bool, bool, Piece, Vec<Piece>);
 
 /// Collects terms as (text, kind, language) before the automaton is built.
 #[derive(Debug, Default)]
@@ -88,12 +93,14 @@ pub struct Builder {
     keys: Vec<String>,
     terms: Vec<Vec<Term>>,
     index: rustc_hash::FxHashMap<String, usize>,
+    parts: Vec<Part>,
+    options: Vec<Piece>,
     text: String,
-    rest: Vec<Piece>,
-    /// Each text already in `text`, so a tail written by many terms is kept once.
+    /// Each text already in `text`, so a text written by many terms is kept once.
     pieces: rustc_hash::FxHashMap<String, Piece>,
-    /// The terms already added, as written out, so that one written twice is found once.
-    seen: rustc_hash::FxHashSet<SeenTerm>,
+    /// The (key, head, parts) of each term already added, so that two spellings of a key
+    /// that normalise alike ("{don't,dont}") are followed once.
+    seen: rustc_hash::FxHashSet<(usize, Piece, u32)>,
 }
 
 impl Builder {
@@ -121,39 +128,50 @@ impl Builder {
     }
 
     fn add_term(&mut self, written: &str, kind: Kind, language: u8, everywhere: bool) {
-        for prepared in prepared_terms(written).into_iter().flatten() {
-            let (key, tail) = split_key(&prepared.first);
-            let slot = match self.index.get(key) {
+        let parts = term_parts(written);
+        // Each part's place in the arena, for the keys that end before it.
+        let base = self.parts.len() as u32;
+        for options in &parts {
+            let first = self.options.len() as u32;
+            for option in options {
+                let piece = self.piece(option);
+                self.options.push(piece);
+            }
+            self.parts.push(Part {
+                first,
+                count: options.len() as u32,
+            });
+        }
+        let parts_to = self.parts.len() as u32;
+        let mut keys = Vec::new();
+        spell_keys(&parts, 0, &mut String::new(), &mut |key, head, next| {
+            keys.push((key.to_string(), head.to_string(), next));
+        });
+        for (key, head, next) in keys {
+            let slot = match self.index.get(&key) {
                 Some(&i) => i,
                 None => {
-                    self.index.insert(key.to_string(), self.keys.len());
-                    self.keys.push(key.to_string());
+                    self.index.insert(key.clone(), self.keys.len());
+                    self.keys.push(key);
                     self.terms.push(Vec::new());
                     self.keys.len() - 1
                 }
             };
-            let tail = self.piece(tail);
-            let rest: Vec<Piece> = prepared.rest.iter().map(|r| self.piece(r)).collect();
-            let open = prepared.open;
-            if !self
-                .seen
-                .insert((slot, kind, language, open, everywhere, tail, rest.clone()))
-            {
+            let head = self.piece(&head);
+            let parts_from = base + next as u32;
+            if !self.seen.insert((slot, head, parts_from)) {
                 continue;
             }
-            let rest_first = self.rest.len() as u32;
-            let rest_count = rest.len() as u16;
-            self.rest.extend(rest);
             self.terms[slot].push(Term {
                 kind,
                 language,
-                open,
                 everywhere,
-                tail,
-                rest_first,
-                rest_count,
+                head,
+                parts_from,
+                parts_to,
             });
         }
+        self.seen.clear();
     }
 
     pub fn build(self) -> Result<Finder, aho_corasick::BuildError> {
@@ -161,33 +179,130 @@ impl Builder {
             .match_kind(MatchKind::Standard)
             .build(&self.keys)?;
         let mut terms = self.terms;
-        let text = &self.text;
-        let tail = |t: &Term| &text[t.tail.start as usize..(t.tail.start + t.tail.len) as usize];
         for slot in &mut terms {
-            // By tail, so that `find` reads only the tails that begin with the text's next
-            // letter: those with no tail come first, then " a...", " b..." and so on.
-            slot.sort_by(|a, b| tail(a).cmp(tail(b)));
             slot.shrink_to_fit();
         }
-        let mut text = self.text;
+        let (mut parts, mut options, mut text) = (self.parts, self.options, self.text);
+        parts.shrink_to_fit();
+        options.shrink_to_fit();
         text.shrink_to_fit();
-        let mut rest = self.rest;
-        rest.shrink_to_fit();
         Ok(Finder {
             automaton,
             terms,
+            parts,
+            options,
             text,
-            rest,
         })
     }
 }
 
-/// A term's first [`KEY_WORDS`] words, and what follows them (from its space on).
-fn split_key(first: &str) -> (&str, &str) {
-    match first.match_indices(' ').nth(KEY_WORDS - 1) {
-        Some((at, _)) => first.split_at(at),
-        None => (first, ""),
+/// A term as written, in parts: the text between `{a,b}` groups, and each group, with every
+/// option normalised on its own. Edge spaces and `*`s are kept, so that the chosen options,
+/// joined, read as the whole term would have normalised.
+fn term_parts(term: &str) -> Vec<Vec<String>> {
+    let part = |raw: &str| -> String {
+        let pieces: Vec<String> = raw
+            .split('*')
+            .map(normalize::normalize_keeping_edges)
+            .collect();
+        pieces.join("*")
+    };
+    let mut parts = Vec::new();
+    let mut rest = term.trim();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| c + open) else {
+            break;
+        };
+        if open > 0 {
+            parts.push(vec![part(&rest[..open])]);
+        }
+        parts.push(rest[open + 1..close].split(',').map(part).collect());
+        rest = &rest[close + 1..];
     }
+    if !rest.is_empty() {
+        parts.push(vec![part(rest)]);
+    }
+    parts
+}
+
+/// `option` added to `prefix` as the text would read it: no space at the start, and one space
+/// where two meet.
+fn push_joined(prefix: &mut String, option: &str) {
+    let option = if prefix.is_empty() || prefix.ends_with(' ') {
+        option.trim_start_matches(' ')
+    } else {
+        option
+    };
+    prefix.push_str(option);
+}
+
+/// Calls `each(key, head, next)` with every spelling of a term's first [`KEY_WORDS`] words (or
+/// of what comes before its first `*`), what follows the key in the last option it took
+/// (`head`), and the index of the part after that option. Only the key's choices are spelled
+/// out.
+fn spell_keys(
+    parts: &[Vec<String>],
+    at: usize,
+    prefix: &mut String,
+    each: &mut dyn FnMut(&str, &str, usize),
+) {
+    let cut = prefix
+        .match_indices(' ')
+        .nth(KEY_WORDS - 1)
+        .map(|(i, _)| i)
+        .into_iter()
+        .chain(prefix.find('*'))
+        .min();
+    if let Some(cut) = cut {
+        let (key, head) = prefix.split_at(cut);
+        let key = key.trim_end();
+        if !key.is_empty() {
+            each(key, head, at);
+        }
+        return;
+    }
+    let Some(options) = parts.get(at) else {
+        let key = prefix.trim_end();
+        if !key.is_empty() {
+            each(key, "", at);
+        }
+        return;
+    };
+    for option in options {
+        let len = prefix.len();
+        push_joined(prefix, option);
+        spell_keys(parts, at + 1, prefix, each);
+        prefix.truncate(len);
+    }
+}
+
+/// Where `pattern` (a head or an option) ends when it is read in `text` from `at`; `None` if
+/// the text does not follow it. A space in the pattern is a word boundary (two where options
+/// meet are one); a `*` lets the word go on to its end.
+fn follow(text: &[u8], mut at: usize, pattern: &str) -> Option<usize> {
+    for &b in pattern.as_bytes() {
+        match b {
+            b' ' => {
+                if text.get(at) == Some(&b' ') {
+                    at += 1;
+                } else if !(at == 0 || at == text.len() || text[at - 1] == b' ') {
+                    return None;
+                }
+            }
+            b'*' => {
+                while at < text.len() && text[at] != b' ' {
+                    at += 1;
+                }
+            }
+            _ => {
+                if text.get(at) != Some(&b) {
+                    return None;
+                }
+                at += 1;
+            }
+        }
+    }
+    Some(at)
 }
 
 impl Finder {
@@ -195,31 +310,27 @@ impl Finder {
         &self.text[piece.start as usize..(piece.start + piece.len) as usize]
     }
 
-    /// The terms of key `slot` that may follow in the text: those with no tail, and those
-    /// whose tail's first letter is `next` (the letter after the space that follows the key).
-    fn candidates(&self, slot: usize, next: Option<&u8>) -> impl Iterator<Item = &Term> {
-        let terms = &self.terms[slot];
-        // The first letter of a term's tail (0 for none: they sort first).
-        let letter = |t: &Term| match t.tail.len {
-            0 | 1 => 0,
-            _ => self.text.as_bytes()[t.tail.start as usize + 1],
+    /// Every place the text from `at` can end after `parts`, one choice of each after another.
+    fn ends(&self, text: &[u8], at: usize, parts: &[Part], out: &mut Vec<usize>) {
+        let Some((part, rest)) = parts.split_first() else {
+            out.push(at);
+            return;
         };
-        let bare = terms.partition_point(|t| t.tail.len == 0);
-        let tailed = match next {
-            Some(&b) => {
-                let from = terms.partition_point(|t| letter(t) < b);
-                let to = terms.partition_point(|t| letter(t) <= b);
-                &terms[from.max(bare)..to.max(bare)]
+        let options = &self.options[part.first as usize..(part.first + part.count) as usize];
+        for &option in options {
+            if let Some(next) = follow(text, at, self.piece(option)) {
+                self.ends(text, next, rest, out);
             }
-            None => &[],
-        };
-        terms[..bare].iter().chain(tailed)
+        }
     }
 
     /// Every term of an allowed language (`allowed` is a bit set of language indexes) in
-    /// `text`, a normalised message whose words begin at the byte offsets `starts`.
+    /// `text`, a normalised message whose words begin at the byte offsets `starts`. A term
+    /// found twice in the same words (written in two ways) is one hit.
     pub fn find(&self, text: &str, starts: &[u32], allowed: u32, out: &mut Vec<Hit>) {
         let bytes = text.as_bytes();
+        let found = out.len();
+        let mut ends = Vec::new();
         for m in self.automaton.find_overlapping_iter(text) {
             let (start, key_end) = (m.start(), m.end());
             if start > 0 && bytes[start - 1] != b' ' {
@@ -228,57 +339,50 @@ impl Finder {
             let Ok(first) = starts.binary_search(&(start as u32)) else {
                 continue;
             };
-            for term in self.candidates(m.pattern().as_usize(), bytes.get(key_end + 1)) {
+            for term in &self.terms[m.pattern().as_usize()] {
                 if allowed & (1 << term.language) == 0 && !term.everywhere {
                     continue;
                 }
-                let tail = self.piece(term.tail);
-                if !text[key_end..].starts_with(tail) {
-                    continue;
-                }
-                let rest = &self.rest
-                    [term.rest_first as usize..term.rest_first as usize + term.rest_count as usize];
-                let Some(end) = term_end(
-                    text,
-                    key_end + tail.len(),
-                    rest.iter().map(|&p| self.piece(p)),
-                ) else {
+                let Some(after_head) = follow(bytes, key_end, self.piece(term.head)) else {
                     continue;
                 };
-                let closed = end == bytes.len() || bytes[end] == b' ';
-                if !(closed || term.open) {
-                    continue;
+                ends.clear();
+                let parts = &self.parts[term.parts_from as usize..term.parts_to as usize];
+                self.ends(bytes, after_head, parts, &mut ends);
+                for &end in &ends {
+                    // A space the term ended on is not part of it.
+                    let end = if end > key_end && bytes[end - 1] == b' ' {
+                        end - 1
+                    } else {
+                        end
+                    };
+                    if end < bytes.len() && bytes[end] != b' ' {
+                        continue;
+                    }
+                    // The word the match ends in.
+                    let last = match starts.binary_search(&((end - 1) as u32)) {
+                        Ok(i) => i,
+                        Err(i) => i - 1,
+                    };
+                    out.push(Hit {
+                        start: first as u32,
+                        end: last as u32 + 1,
+                        kind: term.kind,
+                        language: term.language,
+                    });
                 }
-                // The word the match ends in (the last word may go on when the term is open).
-                let last = match starts.binary_search(&((end - 1) as u32)) {
-                    Ok(i) => i,
-                    Err(i) => i - 1,
-                };
-                out.push(Hit {
-                    start: first as u32,
-                    end: last as u32 + 1,
-                    kind: term.kind,
-                    language: term.language,
-                });
             }
         }
-    }
-}
-
-/// Where a term whose first part ends at `end` ends: after each part of `rest`, each found
-/// right after the word a `*` let go on; `None` when a part is not there.
-fn term_end<'a>(text: &str, mut end: usize, rest: impl Iterator<Item = &'a str>) -> Option<usize> {
-    let bytes = text.as_bytes();
-    for part in rest {
-        while end < bytes.len() && bytes[end] != b' ' {
-            end += 1;
+        out[found..].sort_unstable();
+        let mut kept = found;
+        for i in found..out.len() {
+            if kept == found || out[kept - 1] != out[i] {
+                out[kept] = out[i];
+                kept += 1;
+            }
         }
-        if !text[end..].starts_with(part) {
-            return None;
-        }
-        end += part.len();
+        out.truncate(kept);
     }
-    Some(end)
 }
 
 /// The byte offset at which each word of a normalised text begins.
@@ -564,6 +668,58 @@ mod tests {
                 (7, Number::Times)
             ]
         );
+    }
+
+    /// A term's choices are followed as written, not spelled out: each message must find
+    /// exactly what the term's spellings, added one by one, find.
+    #[test]
+    fn choices_are_followed_as_their_spellings_would_be() {
+        let terms = [
+            "want{,s,ed} to {die,be dead}",
+            "{my ,}{left ,}arm",
+            "lips {look ,are ,}{a bit ,}{blue,purple}",
+            "{ganas,deseos} de {morir*,no despertar*,no estar}",
+            "confundid* con {la,el} dieta",
+            "smell* {bad,of death}",
+            "no {kiero,quiero} {despertar*,vivir}",
+            "{fainted,passed out} at {my ,the ,}{blood test*,jab*}",
+            "Fièvre {à ,de }{39,40}",
+            "{don't,dont} {want ,}to live",
+            "{so ,}{very ,}{tired ,} of {it,this}",
+            "{quite ,}unwell {now ,}",
+        ];
+        let mut texts = Vec::new();
+        for term in terms {
+            for variant in expand_variants(term) {
+                let plain = normalize::normalize(&variant.replace('*', "ing"));
+                texts.push(format!("so i {plain} today"));
+                texts.push(plain.clone());
+                // Cut short, and run on into the next word.
+                texts.push(plain[..plain.len() - 1].to_string());
+                texts.push(format!("{plain}x now"));
+            }
+        }
+        for term in terms {
+            let mut written = Builder::default();
+            written.add(term, Kind::Concept(0), 0);
+            let written = written.build().expect("builds");
+            let mut spelled = Builder::default();
+            for variant in expand_variants(term) {
+                spelled.add(&variant, Kind::Concept(0), 0);
+            }
+            let spelled = spelled.build().expect("builds");
+            let mut found = 0;
+            for text in &texts {
+                let mut starts = Vec::new();
+                word_starts(text, &mut starts);
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                written.find(text, &starts, u32::MAX, &mut a);
+                spelled.find(text, &starts, u32::MAX, &mut b);
+                assert_eq!(a, b, "{term:?} in {text:?}");
+                found += a.len();
+            }
+            assert!(found > 0, "{term:?} found nothing");
+        }
     }
 
     #[test]
