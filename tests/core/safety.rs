@@ -614,6 +614,18 @@ fn every_exclusion_excuses_its_look_alike() {
         ("it", "Penso spesso alla morte di mia madre, anche lei aveva questi noduli. È ereditario?"),
         ("pl", "Jakie są objawy alarmowe zakażenia: gorączka i ropa?"),
         ("it", "Che senso ha lottare con queste creme ogni giorno?"),
+        ("en", "Can you overdose on calcium supplements and end up with lumps?"),
+        ("en", "For a sociology essay: how long do patients live after they stop dialysis?"),
+        ("en", "Years ago I had chest pain that turned out to be reflux. Can lumps hurt?"),
+        ("de", "Ich habe alle Befunde gesammelt und Tipps aufgehoben. Was hilft gegen die Knoten?"),
+        ("de", "Die Apotheke hat mir die Tabletten zurückgelegt, nur noch eine Infusion. Hilft Diltiazem?"),
+        ("de", "Ich muss mit der Krankenkasse kämpfen, der einzige Ausweg ist wohl die OP. Was kostet das?"),
+        ("de", "Ich halt das nicht mehr aus mit dem Jucken, hilft eine Creme gegen die Knoten?"),
+        ("de", "Ich nehme Tabletten gegen die Schmerzen. Wenn es schlimmer wird, weiß ich was zu tun ist: ab zum Arzt."),
+        ("pl", "Zbieram wszystkie wyniki badań do teczki. Czy zwapnienia widać na RTG?"),
+        ("pl", "Apteka mi odłożyła tabletki na jutro. Czy diltiazem pomaga na zwapnienia?"),
+        ("pl", "Muszę walczyć z NFZ o refundację, jedyne wyjście to operacja. Ile się czeka?"),
+        ("pl", "Biorę tabletki przeciwbólowe. Jak się pogorszy, to wiem co zrobić: dzwonię do lekarza."),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
