@@ -444,7 +444,7 @@ impl Safety {
 
         // First every sentence's live concepts (neither negated nor excluded), then the rules,
         // since some rules take a fact from anywhere in the message.
-        let mut live: Vec<(u16, u32)> = Vec::new();
+        let mut live: Vec<(u16, u32, u32)> = Vec::new();
         let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(sentences.len());
         let mut readings: Vec<SentenceReading> = Vec::new();
         for &(from, to) in &sentences {
@@ -466,7 +466,7 @@ impl Safety {
                 let negated =
                     !excluded && concept.negatable && negation::negated(hit, within, self.window);
                 if !excluded && !negated {
-                    live.push((c, hit.start));
+                    live.push((c, hit.start, hit.end));
                 }
                 if let Some(reading) = reading.as_mut() {
                     reading.concepts.push(ConceptReading {
@@ -563,28 +563,42 @@ impl Safety {
     }
 }
 
-/// Whether every group of `rule` has a live concept in the sentence (`live`), all within the
-/// rule's span, and every `anywhere` group one in the message (`message`).
-fn fires(rule: &ConceptRule, live: &[(u16, u32)], message: &[(u16, u32)]) -> bool {
+/// Whether every group of `rule` has a live concept in the sentence (`live`, as concept and
+/// words `start..end`), all within the rule's span, and every `anywhere` group one in the
+/// message (`message`).
+fn fires(rule: &ConceptRule, live: &[(u16, u32, u32)], message: &[(u16, u32, u32)]) -> bool {
     let Some((first, rest)) = rule.groups.split_first() else {
         return false;
     };
     if !rule
         .anywhere
         .iter()
-        .all(|group| message.iter().any(|(c, _)| group.contains(c)))
+        .all(|group| message.iter().any(|(c, _, _)| group.contains(c)))
     {
         return false;
     }
     let span = rule.within.unwrap_or(u32::MAX);
     live.iter()
-        .filter(|(c, _)| first.contains(c))
-        .any(|&(_, anchor)| {
+        .filter(|(c, _, _)| first.contains(c))
+        .any(|&(_, start, end)| {
             rest.iter().all(|group| {
-                live.iter()
-                    .any(|&(c, at)| group.contains(&c) && at.abs_diff(anchor) <= span)
+                live.iter().any(|&(c, from, to)| {
+                    group.contains(&c) && words_between((start, end), (from, to)) <= span
+                })
             })
         })
+}
+
+/// How many words stand between two spans of words (none when they touch or overlap): a long
+/// phrase ("nie mam już powodu") is as near what follows it as a short one.
+fn words_between(a: (u32, u32), b: (u32, u32)) -> u32 {
+    if a.1 <= b.0 {
+        b.0 - a.1
+    } else if b.1 <= a.0 {
+        a.0 - b.1
+    } else {
+        0
+    }
 }
 
 /// Words `from..to` of a normalised text.
