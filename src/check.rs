@@ -194,6 +194,13 @@ fn languages(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
         for (item, terms) in lists {
             for term in terms {
                 let balanced = term.matches('{').count() == term.matches('}').count();
+                if nested_braces(term) {
+                    problems.push(problem(
+                        &file,
+                        Some(&item),
+                        format!("term '{term}' has a {{...}} inside another: write the variants out in one group ({{cansado,cansada}}, not {{cansad{{o,a}}}})"),
+                    ));
+                }
                 if balanced && safety::prepared_terms(term).iter().any(Option::is_none) {
                     problems.push(problem(
                         &file,
@@ -204,6 +211,21 @@ fn languages(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
             }
         }
     }
+}
+
+/// Whether a term opens a `{` group inside another, which terms do not support: the inner
+/// group would be read as text and the term would never match.
+fn nested_braces(term: &str) -> bool {
+    let mut depth = 0u32;
+    for c in term.chars() {
+        match c {
+            '{' if depth > 0 => return true,
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// A `{name}` left in a pattern after expansion: a set nobody defined.

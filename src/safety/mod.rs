@@ -592,13 +592,7 @@ fn fires(rule: &ConceptRule, live: &[(u16, u32, u32)], message: &[(u16, u32, u32
 /// How many words stand between two spans of words (none when they touch or overlap): a long
 /// phrase ("nie mam już powodu") is as near what follows it as a short one.
 fn words_between(a: (u32, u32), b: (u32, u32)) -> u32 {
-    if a.1 <= b.0 {
-        b.0 - a.1
-    } else if b.1 <= a.0 {
-        a.0 - b.1
-    } else {
-        0
-    }
+    b.0.saturating_sub(a.1).max(a.0.saturating_sub(b.1))
 }
 
 /// Words `from..to` of a normalised text.
