@@ -26,13 +26,14 @@ pub enum Kind {
     Exclusion(u16),
 }
 
-/// How many words of a term the automaton holds; the rest of the term is compared with the text
-/// after the automaton's match. Terms are written with `{a,b}` variants that would spell out to
-/// about a hundred thousand phrases across seven languages. Spelling them out took most of
-/// start-up, and an automaton over all of them took a third of a second to build and 30 MB to
-/// hold; only the variants of each term's first two words are spelled out (about ten thousand
-/// keys), and the rest of the term is followed as written, choices and all.
-const KEY_WORDS: usize = 2;
+/// How many words of a term the automaton holds; the rest of the term is followed in the text
+/// after the automaton's match, choices and all. Terms are written with `{a,b}` variants that
+/// would spell out to about a hundred thousand phrases across seven languages: spelling them out
+/// took most of start-up, and an automaton over all of them a third of a second to build and
+/// 30 MB to hold. Over each term's first word there are about five thousand keys, which build
+/// in a few milliseconds; a key's terms are sorted by the letter that must follow it, so a
+/// match reads only the few that can.
+const KEY_WORDS: usize = 1;
 
 /// A piece of [`Finder::text`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -59,6 +60,9 @@ struct Term {
     everywhere: bool,
     /// What follows the key in the option the key was cut from (" de vivir"): may be empty.
     head: Piece,
+    /// The letter the text must have after the space that ends the key, when the head says
+    /// (the "d" of " de vivir"); 0 when it does not. Only the terms that can follow are read.
+    next: u8,
     /// Then the term's remaining parts: [`Finder::parts`] `parts_from..parts_to`.
     parts_from: u32,
     parts_to: u32,
@@ -157,6 +161,10 @@ impl Builder {
                     self.keys.len() - 1
                 }
             };
+            let letter = match head.as_bytes() {
+                [b' ', b, ..] if b.is_ascii_alphanumeric() => *b,
+                _ => 0,
+            };
             let head = self.piece(&head);
             let parts_from = base + next as u32;
             if !self.seen.insert((slot, head, parts_from)) {
@@ -167,6 +175,7 @@ impl Builder {
                 language,
                 everywhere,
                 head,
+                next: letter,
                 parts_from,
                 parts_to,
             });
@@ -180,6 +189,8 @@ impl Builder {
             .build(&self.keys)?;
         let mut terms = self.terms;
         for slot in &mut terms {
+            // By the letter that must follow, those that say none first (see `candidates`).
+            slot.sort_by_key(|t| t.next);
             slot.shrink_to_fit();
         }
         let (mut parts, mut options, mut text) = (self.parts, self.options, self.text);
@@ -201,6 +212,11 @@ impl Builder {
 /// joined, read as the whole term would have normalised.
 fn term_parts(term: &str) -> Vec<Vec<String>> {
     let part = |raw: &str| -> String {
+        // Most options are written as they normalise ("ganas de", "morir*"): they are kept
+        // as they are, which spares start-up thirty thousand normalisations.
+        if is_written_normalised(raw) {
+            return raw.to_string();
+        }
         let pieces: Vec<String> = raw
             .split('*')
             .map(normalize::normalize_keeping_edges)
@@ -223,6 +239,16 @@ fn term_parts(term: &str) -> Vec<Vec<String>> {
         parts.push(vec![part(rest)]);
     }
     parts
+}
+
+/// Whether `raw` is already in the form `normalize_keeping_edges` gives each piece between its
+/// `*`s: lowercase ASCII letters and digits, single spaces, and `*`s.
+fn is_written_normalised(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    bytes
+        .iter()
+        .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b' ' || b == b'*')
+        && !raw.contains("  ")
 }
 
 /// `option` added to `prefix` as the text would read it: no space at the start, and one space
@@ -310,6 +336,22 @@ impl Finder {
         &self.text[piece.start as usize..(piece.start + piece.len) as usize]
     }
 
+    /// The terms of key `slot` that may follow in the text: those whose head names no letter,
+    /// and those whose head begins with `next`, the letter after the space that follows the key.
+    fn candidates(&self, slot: usize, next: Option<u8>) -> impl Iterator<Item = &Term> {
+        let terms = &self.terms[slot];
+        let open = terms.partition_point(|t| t.next == 0);
+        let lettered = match next {
+            Some(b) if b != 0 => {
+                let from = terms.partition_point(|t| t.next < b);
+                let to = terms.partition_point(|t| t.next <= b);
+                &terms[from.max(open)..to.max(open)]
+            }
+            _ => &[],
+        };
+        terms[..open].iter().chain(lettered)
+    }
+
     /// Every place the text from `at` can end after `parts`, one choice of each after another.
     fn ends(&self, text: &[u8], at: usize, parts: &[Part], out: &mut Vec<usize>) {
         let Some((part, rest)) = parts.split_first() else {
@@ -339,7 +381,11 @@ impl Finder {
             let Ok(first) = starts.binary_search(&(start as u32)) else {
                 continue;
             };
-            for term in &self.terms[m.pattern().as_usize()] {
+            let next = match bytes.get(key_end) {
+                Some(b' ') => bytes.get(key_end + 1).copied(),
+                _ => None,
+            };
+            for term in self.candidates(m.pattern().as_usize(), next) {
                 if allowed & (1 << term.language) == 0 && !term.everywhere {
                     continue;
                 }

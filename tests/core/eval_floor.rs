@@ -169,6 +169,30 @@ fn sixth_heldout_sets_keep_their_floors() {
     );
 }
 
+/// `tests/data/heldout7-*.jsonl`, written at the start of the third session by teammates who saw
+/// only `topics.md`, and measured blind on that session's starting code: English 149/170 with
+/// 8 wrong (4.7%); English safety (140) urgent 29/30, crisis 18/35, dosing 25/30, 3 false
+/// alarms in 75; six languages (180) urgent 38/42, crisis 43/48, dosing 35/42, 2 false alarms
+/// in 90. Their misses were then fixed by category. One crisis line stays missed on purpose
+/// ("a way to make the pain stop for good? Not the lumps. Me."): the words that would catch it
+/// are the words of a treatment question.
+#[test]
+fn seventh_heldout_sets_keep_their_floors() {
+    assert_english_and_safety_floors(
+        "heldout7-english.jsonl",
+        0.90,
+        "heldout7-languages.jsonl",
+        6,
+    );
+    let report = report(&data("heldout7-english-safety.jsonl"));
+    let summary = report.text();
+    assert!(report.accuracy() >= 0.93, "{summary}");
+    for (label, floor) in [("urgent", 30), ("crisis", 34), ("dosing", 30)] {
+        assert!(report.label(label).0 >= floor, "{label}\n{summary}");
+    }
+    assert_eq!(report.false_alarms().0, 0, "{summary}");
+}
+
 /// An English set's accuracy (and at most 2% wrong), and a safety set's floor in each of its
 /// `languages`.
 fn assert_english_and_safety_floors(english: &str, accuracy: f64, safety: &str, languages: usize) {
