@@ -300,7 +300,12 @@ fn load(knowledge: Option<&Path>) -> Result<KnowledgeBase> {
 fn bot(knowledge: Option<&Path>) -> Result<Bot> {
     let kb = match knowledge {
         Some(_) => load(knowledge)?,
-        None => KnowledgeBase::builtin()?,
+        None => {
+            let clock = std::time::Instant::now();
+            let kb = KnowledgeBase::builtin()?;
+            tracing::debug!(took = ?clock.elapsed(), "built-in knowledge base read");
+            kb
+        }
     };
     Ok(Bot::new(kb)?)
 }

@@ -193,6 +193,21 @@ fn seventh_heldout_sets_keep_their_floors() {
     assert_eq!(report.false_alarms().0, 0, "{summary}");
 }
 
+/// `tests/data/heldout8-english.jsonl` (180) and `heldout8-languages.jsonl` (210 in seven
+/// languages), written in the middle of the third session by teammates who saw only
+/// `topics.md`, and measured once, blind, on that session's work: English 158/180 with 8 wrong
+/// (4.4%), urgent 9/10, crisis 6/10, dosing 9/10; seven languages urgent 49/49, crisis 53/56,
+/// dosing 34/49, no false alarm. Their misses were then fixed by category.
+#[test]
+fn eighth_heldout_sets_keep_their_floors() {
+    assert_english_and_safety_floors(
+        "heldout8-english.jsonl",
+        0.91,
+        "heldout8-languages.jsonl",
+        7,
+    );
+}
+
 /// An English set's accuracy (and at most 2% wrong), and a safety set's floor in each of its
 /// `languages`.
 fn assert_english_and_safety_floors(english: &str, accuracy: f64, safety: &str, languages: usize) {
