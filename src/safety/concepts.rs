@@ -161,24 +161,23 @@ impl Builder {
                     self.keys.len() - 1
                 }
             };
-            let letter = match head.as_bytes() {
-                [b' ', b, ..] if b.is_ascii_alphanumeric() => *b,
-                _ => 0,
-            };
+            let letters = next_letters(&head, parts.get(next));
             let head = self.piece(&head);
             let parts_from = base + next as u32;
             if !self.seen.insert((slot, head, parts_from)) {
                 continue;
             }
-            self.terms[slot].push(Term {
-                kind,
-                language,
-                everywhere,
-                head,
-                next: letter,
-                parts_from,
-                parts_to,
-            });
+            for letter in letters {
+                self.terms[slot].push(Term {
+                    kind,
+                    language,
+                    everywhere,
+                    head,
+                    next: letter,
+                    parts_from,
+                    parts_to,
+                });
+            }
         }
         self.seen.clear();
     }
@@ -239,6 +238,29 @@ fn term_parts(term: &str) -> Vec<Vec<String>> {
         parts.push(vec![part(rest)]);
     }
     parts
+}
+
+/// The letters a term can have right after the space that ends its key: the head's first
+/// letter, or, when the head is only that space, the first letter of each option of the part
+/// after it (a term is then listed once under each). `[0]` when any letter may follow (an
+/// option may be empty, or the key is cut at a `*`), or the term may end with its key.
+fn next_letters(head: &str, part: Option<&Vec<String>>) -> Vec<u8> {
+    match (head.as_bytes(), part) {
+        ([b' ', b, ..], _) if b.is_ascii_alphanumeric() => vec![*b],
+        ([b' '], Some(options)) => {
+            let mut letters: Vec<u8> = Vec::with_capacity(options.len());
+            for option in options {
+                match option.as_bytes().first() {
+                    Some(&b) if b.is_ascii_alphanumeric() => letters.push(b),
+                    _ => return vec![0],
+                }
+            }
+            letters.sort_unstable();
+            letters.dedup();
+            letters
+        }
+        _ => vec![0],
+    }
 }
 
 /// Whether `raw` is already in the form `normalize_keeping_edges` gives each piece between its
