@@ -41,6 +41,23 @@ pub struct Language {
     /// Figures of speech and other senses that look like a concept but are not one.
     #[serde(default)]
     pub exclusions: Vec<Exclusion>,
+    /// How this language writes a temperature as a bare number.
+    #[serde(default)]
+    pub numbers: Numbers,
+}
+
+/// Words that make a bare number a body temperature: "fiebre 39", "hoy 39" (the word before),
+/// "39 grados" (the unit after). "I'm 39" stays an age.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Numbers {
+    /// Words after which a bare 38 to 42 (or 100 to 106) is a temperature: the fever words, and
+    /// the day words people put before it ("today 39").
+    #[serde(default)]
+    pub temperature_after: Vec<String>,
+    /// Units that make the number before them a temperature ("degrees", "grados").
+    #[serde(default)]
+    pub degrees: Vec<String>,
 }
 
 /// The safety texts, the crisis footer and the "I answer in English" note of one language.

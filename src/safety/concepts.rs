@@ -569,35 +569,41 @@ pub enum Number {
     Times,
 }
 
-/// Words after which a bare 38 to 42 (or 100 to 106) is a temperature, in every language the
-/// bot reads: "fever 39", "today 39 and red streaks", "hoy tengo 39" reads "tengo" first, so the
-/// day words count too. ("I'm 39" stays an age.)
-const TEMPERATURE_CUES: &[&str] = &[
-    "fever",
-    "temp",
-    "temperature",
-    "today",
-    "tonight",
-    "now",
-    "fiebre",
-    "hoy",
-    "febre",
-    "hoje",
-    "fievre",
-    "aujourdhui",
-    "fieber",
-    "heute",
-    "febbre",
-    "oggi",
-    "goraczka",
-    "goraczki",
-    "dzis",
-    "dzisiaj",
-    "temperatura",
-];
+/// The words of every language the bot reads that make a bare number a body temperature
+/// (`[numbers]` in each language file), normalised: "fiebre 39" and "hoy 39" read the word
+/// before, "39 grados" the unit after. "I'm 39" stays an age.
+#[derive(Debug, Default)]
+pub struct TemperatureWords {
+    after: rustc_hash::FxHashSet<String>,
+    degrees: rustc_hash::FxHashSet<String>,
+}
+
+impl TemperatureWords {
+    pub fn new<'a>(
+        languages: impl Iterator<Item = &'a crate::knowledge::languages::Numbers>,
+    ) -> Self {
+        let mut words = TemperatureWords::default();
+        for numbers in languages {
+            words.after.extend(
+                numbers
+                    .temperature_after
+                    .iter()
+                    .map(|w| normalize::normalize(w)),
+            );
+            words
+                .degrees
+                .extend(numbers.degrees.iter().map(|w| normalize::normalize(w)));
+        }
+        words
+    }
+}
 
 /// The numbers in normalised words, as (word position, what it stands for).
-pub fn numbers<'a>(words: impl Iterator<Item = &'a str>, out: &mut Vec<(u32, Number)>) {
+pub fn numbers<'a>(
+    words: impl Iterator<Item = &'a str>,
+    temperature: &TemperatureWords,
+    out: &mut Vec<(u32, Number)>,
+) {
     let mut words = words.peekable();
     let mut i = 0u32;
     let mut previous = "";
@@ -636,24 +642,9 @@ pub fn numbers<'a>(words: impl Iterator<Item = &'a str>, out: &mut Vec<(u32, Num
         let celsius = (38..=42).contains(&n);
         let fahrenheit = (100..=106).contains(&n);
         let decimal = next.len() == 1 && next.bytes().all(|b| b.is_ascii_digit());
-        let unit_next = matches!(
-            next,
-            "c" | "f"
-                | "degrees"
-                | "degree"
-                | "deg"
-                | "grados"
-                | "grad"
-                | "gradi"
-                | "graus"
-                | "degres"
-                | "stopni"
-                | "stopnie"
-                | "celsius"
-                | "fahrenheit"
-        );
+        let unit_next = matches!(next, "c" | "f") || temperature.degrees.contains(next);
         let with_unit = matches!(unit, "c" | "f");
-        let cued = unit.is_empty() && TEMPERATURE_CUES.contains(&before);
+        let cued = unit.is_empty() && temperature.after.contains(before);
         if (celsius || fahrenheit) && (decimal || unit_next || with_unit || cued) {
             out.push((at, Number::Temperature));
         }
@@ -671,6 +662,22 @@ fn split_unit(word: &str) -> (&str, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Temperature words of three languages, as their files write them.
+    fn words() -> TemperatureWords {
+        let numbers = |after: &[&str], degrees: &[&str]| crate::knowledge::languages::Numbers {
+            temperature_after: after.iter().map(|w| w.to_string()).collect(),
+            degrees: degrees.iter().map(|w| w.to_string()).collect(),
+        };
+        TemperatureWords::new(
+            [
+                numbers(&["fever", "temp", "today"], &["degrees"]),
+                numbers(&["fiebre", "hoy"], &["grados"]),
+                numbers(&["Fieber", "heute"], &["Grad"]),
+            ]
+            .iter(),
+        )
+    }
 
     fn hits(builder: Builder, text: &str) -> Vec<(u32, u32, Kind)> {
         let finder = builder.build().expect("builds");
@@ -707,8 +714,19 @@ mod tests {
     #[test]
     fn temperatures_need_a_decimal_or_a_unit() {
         let mut out = Vec::new();
-        numbers("im 39 and my temp is 38 9 or 102f".split(' '), &mut out);
-        assert_eq!(out, [(6, Number::Temperature), (9, Number::Temperature)]);
+        numbers(
+            "im 39 and my temp is 38 9 or 102f 40 grados".split(' '),
+            &words(),
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            [
+                (6, Number::Temperature),
+                (9, Number::Temperature),
+                (10, Number::Temperature)
+            ]
+        );
     }
 
     #[test]
@@ -716,18 +734,27 @@ mod tests {
         let mut out = Vec::new();
         numbers(
             "no fever yesterday but today 39 and im 39 years old".split(' '),
+            &words(),
             &mut out,
         );
         assert_eq!(out, [(5, Number::Temperature)]);
         out.clear();
-        numbers("hoy 39 y fieber 40 aber heute 12".split(' '), &mut out);
+        numbers(
+            "hoy 39 y fieber 40 aber heute 12".split(' '),
+            &words(),
+            &mut out,
+        );
         assert_eq!(out, [(1, Number::Temperature), (4, Number::Temperature)]);
     }
 
     #[test]
     fn amounts_and_times_written_in_one_word() {
         let mut out = Vec::new();
-        numbers("60mg 3x a day or 60 mg x2 at 39".split(' '), &mut out);
+        numbers(
+            "60mg 3x a day or 60 mg x2 at 39".split(' '),
+            &words(),
+            &mut out,
+        );
         assert_eq!(
             out,
             [

@@ -157,6 +157,8 @@ pub struct Safety {
     crisis: Rule,
     dosing: Rule,
     finder: Finder,
+    /// The words that make a bare number a temperature, in every language.
+    temperature: concepts::TemperatureWords,
     concepts: Vec<Concept>,
     rules: Vec<ConceptRule>,
     exclusions: Vec<Exclusion>,
@@ -272,6 +274,7 @@ impl Safety {
             crisis: rule(&config.crisis)?,
             dosing: rule(&config.dosing)?,
             finder: builder.build()?,
+            temperature: concepts::TemperatureWords::new(kb.languages.iter().map(|l| &l.numbers)),
             concepts,
             rules,
             exclusions,
@@ -353,7 +356,7 @@ impl Safety {
             .find(&analysis.normalized, &starts, allowed, &mut hits);
         if analysis.normalized.bytes().any(|b| b.is_ascii_digit()) {
             let mut at = Vec::new();
-            concepts::numbers(analysis.normalized.split(' '), &mut at);
+            concepts::numbers(analysis.normalized.split(' '), &self.temperature, &mut at);
             for (start, number) in at {
                 if let Some(c) = self.concepts.iter().position(|c| c.numbers == Some(number)) {
                     hits.push(Hit {
