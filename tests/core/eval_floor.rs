@@ -208,6 +208,20 @@ fn eighth_heldout_sets_keep_their_floors() {
     assert_every_language(&report, 7);
 }
 
+/// `tests/data/heldout9-english.jsonl` (170) and `heldout9-languages.jsonl` (210 in seven
+/// languages), written last in the third session by teammates who saw only `topics.md`, and
+/// measured once, blind, on the finished work: English 155/170 with 4 wrong (2.4%), urgent
+/// 9/10, crisis 7/10, dosing 10/10; seven languages urgent 49/49, crisis 50/56, dosing 42/49,
+/// 1 false alarm in 105 (before the session: 152/170 with 5 wrong; 47/49, 47/56, 31/49, 1).
+/// Their misses were then fixed by category.
+#[test]
+fn ninth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout9-english.jsonl"), 0.92, 0.025);
+    let report = report(&data("heldout9-languages.jsonl"));
+    assert_safety_floor(&report);
+    assert_every_language(&report, 7);
+}
+
 /// An English set's accuracy (and at most 2% wrong), and a safety set's floor in each of its
 /// `languages`.
 fn assert_english_and_safety_floors(english: &str, accuracy: f64, safety: &str, languages: usize) {
