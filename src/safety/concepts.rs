@@ -711,16 +711,17 @@ mod tests {
         );
     }
 
+    /// The numbers `numbers` reads in a normalised text.
+    fn numbers_in(text: &str) -> Vec<(u32, Number)> {
+        let mut out = Vec::new();
+        numbers(text.split(' '), &words(), &mut out);
+        out
+    }
+
     #[test]
     fn temperatures_need_a_decimal_or_a_unit() {
-        let mut out = Vec::new();
-        numbers(
-            "im 39 and my temp is 38 9 or 102f 40 grados".split(' '),
-            &words(),
-            &mut out,
-        );
         assert_eq!(
-            out,
+            numbers_in("im 39 and my temp is 38 9 or 102f 40 grados"),
             [
                 (6, Number::Temperature),
                 (9, Number::Temperature),
@@ -731,32 +732,20 @@ mod tests {
 
     #[test]
     fn a_bare_temperature_after_a_fever_or_day_word() {
-        let mut out = Vec::new();
-        numbers(
-            "no fever yesterday but today 39 and im 39 years old".split(' '),
-            &words(),
-            &mut out,
+        assert_eq!(
+            numbers_in("no fever yesterday but today 39 and im 39 years old"),
+            [(5, Number::Temperature)]
         );
-        assert_eq!(out, [(5, Number::Temperature)]);
-        out.clear();
-        numbers(
-            "hoy 39 y fieber 40 aber heute 12".split(' '),
-            &words(),
-            &mut out,
+        assert_eq!(
+            numbers_in("hoy 39 y fieber 40 aber heute 12"),
+            [(1, Number::Temperature), (4, Number::Temperature)]
         );
-        assert_eq!(out, [(1, Number::Temperature), (4, Number::Temperature)]);
     }
 
     #[test]
     fn amounts_and_times_written_in_one_word() {
-        let mut out = Vec::new();
-        numbers(
-            "60mg 3x a day or 60 mg x2 at 39".split(' '),
-            &words(),
-            &mut out,
-        );
         assert_eq!(
-            out,
+            numbers_in("60mg 3x a day or 60 mg x2 at 39"),
             [
                 (0, Number::DoseAmount),
                 (1, Number::Times),

@@ -139,7 +139,13 @@ fn third_heldout_set_keeps_its_floor() {
 /// guard those fixes.
 #[test]
 fn fourth_heldout_sets_keep_their_floors() {
-    assert_english_and_safety_floors("heldout4-english.jsonl", 0.90, "heldout4-safety.jsonl", 7);
+    assert_english_and_safety_floors(
+        "heldout4-english.jsonl",
+        0.90,
+        0.02,
+        "heldout4-safety.jsonl",
+        7,
+    );
 }
 
 /// `tests/data/heldout5.jsonl`: 260 lines (140 English, 20 in each of six other languages) by a
@@ -164,6 +170,7 @@ fn sixth_heldout_sets_keep_their_floors() {
     assert_english_and_safety_floors(
         "heldout6-english.jsonl",
         0.92,
+        0.02,
         "heldout6-languages.jsonl",
         6,
     );
@@ -181,6 +188,7 @@ fn seventh_heldout_sets_keep_their_floors() {
     assert_english_and_safety_floors(
         "heldout7-english.jsonl",
         0.90,
+        0.02,
         "heldout7-languages.jsonl",
         6,
     );
@@ -202,10 +210,13 @@ fn seventh_heldout_sets_keep_their_floors() {
 /// sources never mention gets the home-care answer with that said first, not "none".
 #[test]
 fn eighth_heldout_sets_keep_their_floors() {
-    assert_floor(&data("heldout8-english.jsonl"), 0.92, 0.025);
-    let report = report(&data("heldout8-languages.jsonl"));
-    assert_safety_floor(&report);
-    assert_every_language(&report, 7);
+    assert_english_and_safety_floors(
+        "heldout8-english.jsonl",
+        0.92,
+        0.025,
+        "heldout8-languages.jsonl",
+        7,
+    );
 }
 
 /// `tests/data/heldout9-english.jsonl` (170) and `heldout9-languages.jsonl` (210 in seven
@@ -216,16 +227,25 @@ fn eighth_heldout_sets_keep_their_floors() {
 /// Their misses were then fixed by category.
 #[test]
 fn ninth_heldout_sets_keep_their_floors() {
-    assert_floor(&data("heldout9-english.jsonl"), 0.92, 0.025);
-    let report = report(&data("heldout9-languages.jsonl"));
-    assert_safety_floor(&report);
-    assert_every_language(&report, 7);
+    assert_english_and_safety_floors(
+        "heldout9-english.jsonl",
+        0.92,
+        0.025,
+        "heldout9-languages.jsonl",
+        7,
+    );
 }
 
-/// An English set's accuracy (and at most 2% wrong), and a safety set's floor in each of its
+/// An English set's accuracy and its share of wrong answers, and a safety set's floor in each of its
 /// `languages`.
-fn assert_english_and_safety_floors(english: &str, accuracy: f64, safety: &str, languages: usize) {
-    assert_floor(&data(english), accuracy, 0.02);
+fn assert_english_and_safety_floors(
+    english: &str,
+    accuracy: f64,
+    wrong_ceiling: f64,
+    safety: &str,
+    languages: usize,
+) {
+    assert_floor(&data(english), accuracy, wrong_ceiling);
     let report = report(&data(safety));
     assert_safety_floor(&report);
     assert_every_language(&report, languages);
