@@ -236,6 +236,23 @@ fn ninth_heldout_sets_keep_their_floors() {
     );
 }
 
+/// `tests/data/heldout10-english.jsonl` (160, a third of them safety lines) and
+/// `heldout10-languages.jsonl` (210 in seven languages), written after everything else by
+/// teammates who saw only `topics.md`, and measured once, blind, on the finished work: English
+/// 145/160 with 4 wrong (2.5%), urgent 15/15, crisis 17/20, dosing 14/15, 1 false alarm in 125;
+/// seven languages urgent 48/49, crisis 45/56, dosing 41/49, 1 false alarm in 105. Their misses
+/// were then fixed by category.
+#[test]
+fn tenth_heldout_sets_keep_their_floors() {
+    assert_english_and_safety_floors(
+        "heldout10-english.jsonl",
+        0.92,
+        0.025,
+        "heldout10-languages.jsonl",
+        7,
+    );
+}
+
 /// An English set's accuracy and its share of wrong answers, and a safety set's floor in each of its
 /// `languages`.
 fn assert_english_and_safety_floors(

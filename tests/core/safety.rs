@@ -647,6 +647,7 @@ fn every_exclusion_excuses_its_look_alike() {
         ("it", "Non c'è nessun motivo di mollare la terapia, dice il medico. Il diltiazem funziona?"),
         ("it", "Sto regalando i vestiti che non mi stanno più da quando sono dimagrita. I noduli se ne vanno?"),
         ("it", "Conservo le pastiglie in frigo, come mi ha detto il farmacista. Il diltiazem funziona?"),
+        ("pl", "Nie daję rady rano czekać pół godziny ze śniadaniem po tabletce. Czy to ważne?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
