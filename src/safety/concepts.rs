@@ -161,7 +161,7 @@ impl Builder {
                     self.keys.len() - 1
                 }
             };
-            let letters = next_letters(&head, parts.get(next));
+            let letters = next_letters(&head, parts.get(next..).unwrap_or_default());
             let head = self.piece(&head);
             let parts_from = base + next as u32;
             if !self.seen.insert((slot, head, parts_from)) {
@@ -241,26 +241,45 @@ fn term_parts(term: &str) -> Vec<Vec<String>> {
 }
 
 /// The letters a term can have right after the space that ends its key: the head's first
-/// letter, or, when the head is only that space, the first letter of each option of the part
-/// after it (a term is then listed once under each). `[0]` when any letter may follow (an
-/// option may be empty, or the key is cut at a `*`), or the term may end with its key.
-fn next_letters(head: &str, part: Option<&Vec<String>>) -> Vec<u8> {
-    match (head.as_bytes(), part) {
-        ([b' ', b, ..], _) if b.is_ascii_alphanumeric() => vec![*b],
-        ([b' '], Some(options)) => {
-            let mut letters: Vec<u8> = Vec::with_capacity(options.len());
-            for option in options {
-                match option.as_bytes().first() {
-                    Some(&b) if b.is_ascii_alphanumeric() => letters.push(b),
-                    _ => return vec![0],
-                }
+/// letter, or, when the head is only that space, the first letters the parts after it can
+/// begin with (an empty option lets the next part's letters count too; a term is then listed
+/// once under each). `[0]` when any letter may follow (an option begins with a space or `*`,
+/// or the term may end with its key).
+fn next_letters(head: &str, parts: &[Vec<String>]) -> Vec<u8> {
+    match head.as_bytes() {
+        [b' ', b, ..] if b.is_ascii_alphanumeric() => vec![*b],
+        [b' '] => {
+            let mut letters = Vec::new();
+            if first_letters(parts, &mut letters) {
+                letters.sort_unstable();
+                letters.dedup();
+                letters
+            } else {
+                vec![0]
             }
-            letters.sort_unstable();
-            letters.dedup();
-            letters
         }
         _ => vec![0],
     }
+}
+
+/// Adds the letters `parts` can begin with to `letters`; false when they can begin with
+/// anything else, or be empty (then any letter may follow).
+fn first_letters(parts: &[Vec<String>], letters: &mut Vec<u8>) -> bool {
+    let Some((options, rest)) = parts.split_first() else {
+        return false;
+    };
+    for option in options {
+        match option.as_bytes().first() {
+            Some(&b) if b.is_ascii_alphanumeric() => letters.push(b),
+            None => {
+                if !first_letters(rest, letters) {
+                    return false;
+                }
+            }
+            Some(_) => return false,
+        }
+    }
+    true
 }
 
 /// Whether `raw` is already in the form `normalize_keeping_edges` gives each piece between its
