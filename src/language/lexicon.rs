@@ -14,7 +14,9 @@ use super::normalize;
 pub struct Rewrites {
     /// Phrase (as words) -> replacement words.
     phrases: HashMap<Vec<String>, Vec<String>>,
-    longest: usize,
+    /// For each word that begins a phrase, the most words a phrase beginning with it has: most
+    /// words begin none, and are looked up once or not at all instead of once per length.
+    starts: HashMap<String, usize>,
 }
 
 impl Rewrites {
@@ -25,7 +27,8 @@ impl Rewrites {
             if key.is_empty() {
                 continue;
             }
-            rewrites.longest = rewrites.longest.max(key.len());
+            let most = rewrites.starts.entry(key[0].clone()).or_default();
+            *most = (*most).max(key.len());
             rewrites.phrases.insert(key, normalize::words(to));
         }
         rewrites
@@ -44,7 +47,8 @@ impl Rewrites {
         let mut out = Vec::with_capacity(words.len());
         let mut i = 0;
         'outer: while i < words.len() {
-            for len in (1..=self.longest.min(words.len() - i)).rev() {
+            let most = self.starts.get(&words[i]).copied().unwrap_or(0);
+            for len in (1..=most.min(words.len() - i)).rev() {
                 if let Some(to) = self.phrases.get(&words[i..i + len]) {
                     out.extend(to.iter().cloned());
                     i += len;
