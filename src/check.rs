@@ -201,7 +201,7 @@ fn languages(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                         format!("term '{term}' has a {{...}} inside another: write the variants out in one group ({{cansado,cansada}}, not {{cansad{{o,a}}}})"),
                     ));
                 }
-                if balanced && safety::prepared_terms(term).iter().any(Option::is_none) {
+                if balanced && safety::has_unmatchable_spelling(term) {
                     problems.push(problem(
                         &file,
                         Some(&item),

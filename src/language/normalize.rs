@@ -63,8 +63,7 @@ fn normalize_unicode(text: &str) -> String {
 }
 
 /// `normalize` for ASCII text, which decomposition leaves as it is: most messages, and nearly
-/// all of the safety layer's tens of thousands of spelled-out terms, which are normalised at
-/// start-up.
+/// all of the knowledge base's words, which are normalised at start-up.
 fn normalize_ascii(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;

@@ -60,8 +60,9 @@ struct Term {
     everywhere: bool,
     /// What follows the key in the option the key was cut from (" de vivir"): may be empty.
     head: Piece,
-    /// The letter the text must have after the space that ends the key, when the head says
-    /// (the "d" of " de vivir"); 0 when it does not. Only the terms that can follow are read.
+    /// A letter the text may have after the space that ends the key: the head's first (the "d"
+    /// of " de vivir"), or one the parts after it can begin with; 0 when any may follow. Only
+    /// the terms that can follow are read (see [`Finder::candidates`]).
     next: u8,
     /// Then the term's remaining parts: [`Finder::parts`] `parts_from..parts_to`.
     parts_from: u32,
@@ -377,8 +378,8 @@ impl Finder {
         &self.text[piece.start as usize..(piece.start + piece.len) as usize]
     }
 
-    /// The terms of key `slot` that may follow in the text: those whose head names no letter,
-    /// and those whose head begins with `next`, the letter after the space that follows the key.
+    /// The terms of key `slot` that may follow in the text: those that name no letter, and
+    /// those listed under `next`, the letter after the space that follows the key.
     fn candidates(&self, slot: usize, next: Option<u8>) -> impl Iterator<Item = &Term> {
         let terms = &self.terms[slot];
         let open = terms.partition_point(|t| t.next == 0);
@@ -495,7 +496,8 @@ fn expand_variants(term: &str) -> Vec<String> {
 }
 
 /// Calls `each` with every spelling of `term`'s `{a,b}` variants, in order, built in one
-/// reused buffer: a term of six groups spells out to thousands of phrases at start-up.
+/// reused buffer: a term of six groups spells out to thousands of phrases. Matching never
+/// spells terms out (see [`Builder`]); `calcibot check` does, for terms with a `*`.
 fn for_each_variant(term: &str, mut each: impl FnMut(&str)) {
     // The term as pieces, each a list of options: a literal piece has one.
     let mut pieces: Vec<Vec<&str>> = Vec::new();
@@ -533,8 +535,9 @@ fn for_each_variant(term: &str, mut each: impl FnMut(&str)) {
     }
 }
 
-/// A term as it is matched, in normalised words: `first`, then each of `rest` (each begins
-/// with a space) right after the word a `*` let go on; `open` when the last word may go on.
+/// One spelling of a term, in normalised words, as `calcibot check` reads it: `first`, then
+/// each of `rest` (each begins with a space) right after the word a `*` let go on; `open` when
+/// the last word may go on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prepared {
     pub first: String,
@@ -542,16 +545,29 @@ pub struct Prepared {
     pub open: bool,
 }
 
-/// A term as it is matched: `{a,b}` spelled out, each variant cut at its `*`s and normalised.
-/// A `*` ends a word ("confundid* con" meets "confundida con"); `None` for a variant with a
-/// `*` inside a word or nothing to match.
+/// Whether some spelling of `term` has nothing to match or a `*` inside a word (see
+/// [`prepared_terms`]). A term with no `*` has a spelling with nothing to match exactly when
+/// each of its parts has an option with no letter or digit, which is read without spelling the
+/// term out: the terms of seven languages spell out to half a million phrases.
+pub fn has_unmatchable_spelling(term: &str) -> bool {
+    if term.contains('*') {
+        return prepared_terms(term).iter().any(Option::is_none);
+    }
+    term_parts(term)
+        .iter()
+        .all(|options| options.iter().any(|option| option.trim().is_empty()))
+}
+
+/// A term's spellings as `calcibot check` reads them: `{a,b}` spelled out, each variant cut at
+/// its `*`s and normalised. A `*` ends a word ("confundid* con" meets "confundida con"); `None`
+/// for a variant with a `*` inside a word or nothing to match.
 pub fn prepared_terms(term: &str) -> Vec<Option<Prepared>> {
     let mut out = Vec::new();
     for_each_variant(term, |variant| out.push(prepare(variant)));
     out
 }
 
-/// One spelled-out variant as it is matched (see [`prepared_terms`]).
+/// One spelled-out variant, read (see [`prepared_terms`]).
 fn prepare(variant: &str) -> Option<Prepared> {
     let variant = variant.trim();
     let open = variant.ends_with('*');
@@ -822,6 +838,32 @@ mod tests {
                 found += a.len();
             }
             assert!(found > 0, "{term:?} found nothing");
+        }
+    }
+
+    /// The check without spelling out finds exactly what spelling out finds.
+    #[test]
+    fn unmatchable_spellings_are_found_without_spelling_out() {
+        for term in [
+            "fever",
+            "{a,-} {b,?}",
+            "{-,?} {b,c}",
+            "{,} ",
+            "",
+            "x {,-}",
+            "{ , }{!,}",
+            "want{,s} to {die,!}",
+            "{don't,'} {,'}",
+            "ab*cd",
+            "fever*",
+            "{a,-}* b",
+            "{x,y",
+        ] {
+            assert_eq!(
+                has_unmatchable_spelling(term),
+                prepared_terms(term).iter().any(Option::is_none),
+                "{term:?}"
+            );
         }
     }
 
