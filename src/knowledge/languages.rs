@@ -99,7 +99,8 @@ pub struct Exclusion {
     pub cancels: Vec<String>,
     /// `phrase` (default): only concept words inside the phrase are cancelled; `sentence`: the
     /// concepts are cancelled in the whole sentence ("... in the cold" makes colour changes
-    /// Raynaud's).
+    /// Raynaud's); `clause`: in the sentence up to a word that ends a negation's reach ("years
+    /// ago I had a fever, but now ..." keeps what follows "but").
     #[serde(default)]
     pub scope: ExclusionScope,
     /// Why it is not an alarm, for reviewers.
@@ -112,6 +113,7 @@ pub enum ExclusionScope {
     #[default]
     Phrase,
     Sentence,
+    Clause,
 }
 
 /// A concept as `safety.toml` declares it.

@@ -143,6 +143,10 @@ struct ConceptRule {
     within: Option<u32>,
 }
 
+/// How many words a negation may stand before an exclusion and still deny it: "nicht wie sonst
+/// beim Raynaud" is three.
+const EXCLUSION_NEGATION_WINDOW: u32 = 3;
+
 #[derive(Debug)]
 struct Exclusion {
     cancels: Vec<u16>,
@@ -555,11 +559,36 @@ impl Safety {
                 return None;
             };
             let exclusion = &self.exclusions[e as usize];
+            // "Not like my usual Raynaud's", "it isn't the cold": a context the writer denies
+            // excuses nothing. Only a negation right before it counts, and not one that is a
+            // word of a concept ("no tiene sentido luchar contra el seguro"); a phrase's own
+            // negation ("non so come andare avanti con la terapia") is part of its sense.
+            let denied = exclusion.scope != ExclusionScope::Phrase
+                && sentence.iter().any(|n| {
+                    n.kind == Kind::NegateBefore
+                        && n.end <= x.start
+                        && x.start - n.end <= EXCLUSION_NEGATION_WINDOW
+                        && !negation::stopped(sentence, n.end, x.start)
+                        && !sentence.iter().any(|h| {
+                            matches!(h.kind, Kind::Concept(_)) && h.start < n.end && n.start < h.end
+                        })
+                });
+            if denied {
+                return None;
+            }
             let cancels = exclusion.cancels.is_empty() || exclusion.cancels.contains(&c);
             let applies = cancels
                 && match exclusion.scope {
                     ExclusionScope::Sentence => true,
                     ExclusionScope::Phrase => x.start < hit.end && hit.start < x.end,
+                    ExclusionScope::Clause => {
+                        let (from, to) = if x.end <= hit.start {
+                            (x.end, hit.start)
+                        } else {
+                            (hit.end, x.start)
+                        };
+                        from >= to || !negation::stopped(sentence, from, to)
+                    }
                 };
             applies.then_some(e as usize)
         })

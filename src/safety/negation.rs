@@ -21,8 +21,9 @@ pub fn negated(hit: &Hit, hits: &[Hit], window: u32) -> bool {
     })
 }
 
-/// Whether a stop word lies in words `from..to`.
-fn stopped(hits: &[Hit], from: u32, to: u32) -> bool {
+/// Whether a stop word lies in words `from..to`: a negation's reach, and a clause-wide
+/// exclusion's, ends there.
+pub(super) fn stopped(hits: &[Hit], from: u32, to: u32) -> bool {
     hits.iter()
         .any(|s| s.kind == Kind::Stop && s.start >= from && s.start < to)
 }

@@ -433,6 +433,10 @@ fn every_exclusion_excuses_its_look_alike() {
         ("en", "The doctor stopped my diltiazem last month."),
         (
             "en",
+            "Last winter I had a fever and an infected ulcer. How do I stop it happening again?",
+        ),
+        (
+            "en",
             "I saw photos of black toes online and got scared; my lumps are white. Is that normal?",
         ),
         (
@@ -728,5 +732,37 @@ fn ordinary_questions_in_every_language_raise_no_alarm() {
         );
         assert_eq!(reply.language(), lang, "{message:?}");
         assert!(reply.language_note().is_some(), "no note for {message:?}");
+    }
+}
+
+/// A past emergency is history only up to a word that turns to now, and an excuse the writer
+/// denies ("not like my usual Raynaud's") excuses nothing.
+#[test]
+fn the_past_and_denied_excuses_do_not_hide_what_is_happening_now() {
+    let bot = bot();
+    for message in [
+        "Years ago I had a fever with an infected ulcer, but now the ulcer has pus and my temperature is 39.",
+        "Two years ago I had the same lump, and today my finger is black, cold and numb.",
+        "My finger has gone black and ice cold, and it's not like my usual Raynaud's in the cold.",
+    ] {
+        let reply = bot.ask(message);
+        assert_eq!(
+            reply.kind(),
+            ReplyKind::Urgent,
+            "{message:?}\n{}",
+            bot.explain(message)
+        );
+    }
+    for message in [
+        "Two years ago I had chest pain and it turned out to be reflux. Can calcium deposits form in the chest?",
+        "Mum fainted once years ago at a blood test. What blood tests are used for calcinosis?",
+        "My fingers go white then blue in the cold and come back to normal. Gloves?",
+    ] {
+        let reply = bot.ask(message);
+        assert!(
+            !matches!(reply.kind(), ReplyKind::Urgent | ReplyKind::Crisis),
+            "false alarm for {message:?}\n{}",
+            bot.explain(message)
+        );
     }
 }
