@@ -27,6 +27,12 @@ pub struct Language {
     /// cheaper than trigram statistics).
     #[serde(default)]
     pub markers: Vec<String>,
+    /// Languages easily taken for each other (Spanish, Portuguese, Italian, French) share a
+    /// family. When the detector is sure of a language, the safety layer reads its family's
+    /// words and English's, and no others: Polish "ropa" (pus) is not read in a Spanish
+    /// message about clothes.
+    #[serde(default)]
+    pub family: Option<String>,
     /// The bot's own words in this language. English takes them from `safety.toml`.
     #[serde(default)]
     pub texts: LanguageTexts,

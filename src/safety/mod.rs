@@ -15,7 +15,7 @@ mod negation;
 
 use std::fmt;
 
-use crate::knowledge::languages::{ExclusionScope, FlagKind};
+use crate::knowledge::languages::{ExclusionScope, FlagKind, Language};
 use crate::knowledge::KnowledgeBase;
 use crate::language::detect::{Detected, Detector, MAX_LANGUAGES};
 use crate::language::Analysis;
@@ -170,6 +170,9 @@ pub struct Safety {
     detector: Detector,
     /// Language codes, by index; English is index `english`.
     codes: Vec<String>,
+    /// For each language, by index, the languages (a bit set) whose words are read when the
+    /// detector is sure of it: its own, its family's and English's.
+    reads: Vec<u32>,
     english: usize,
 }
 
@@ -285,6 +288,7 @@ impl Safety {
             window: config.negation_window as u32,
             detector: Detector::new(&kb.languages),
             codes: kb.languages.iter().map(|l| l.code.clone()).collect(),
+            reads: reads(&kb.languages),
             english: kb
                 .languages
                 .iter()
@@ -319,13 +323,13 @@ impl Safety {
         let english = 1u32 << self.english;
         let (allowed, mut language, mut note) = match detected {
             // Sure it is English: English words only ("male" is Italian for pain). Sure it is
-            // another language: every language's words, since neighbours (Spanish and Italian)
-            // are easily taken for each other.
+            // another language: its family's words too, since neighbours (Spanish and Italian)
+            // are easily taken for each other, and English's (medicine names).
             Detected::Known { index, sure: true } => (
                 if index == self.english {
                     english
                 } else {
-                    u32::MAX
+                    self.reads.get(index).copied().unwrap_or(u32::MAX) | english
                 },
                 index,
                 if index == self.english {
@@ -593,6 +597,26 @@ impl Safety {
             applies.then_some(e as usize)
         })
     }
+}
+
+/// For each language, the bit set of languages read when the detector is sure of it: itself,
+/// and the languages of its family.
+fn reads(languages: &[Language]) -> Vec<u32> {
+    languages
+        .iter()
+        .enumerate()
+        .map(|(i, language)| {
+            let mut mask = 1u32 << (i % MAX_LANGUAGES);
+            if let Some(family) = &language.family {
+                for (j, other) in languages.iter().enumerate() {
+                    if other.family.as_ref() == Some(family) {
+                        mask |= 1 << (j % MAX_LANGUAGES);
+                    }
+                }
+            }
+            mask
+        })
+        .collect()
 }
 
 /// Whether every group of `rule` has a live concept in the sentence (`live`, as concept and

@@ -617,6 +617,8 @@ fn every_exclusion_excuses_its_look_alike() {
         ("it", "Voglio andare avanti con la terapia anche se è lunga, quali alternative ci sono?"),
         ("it", "Penso spesso alla morte di mia madre, anche lei aveva questi noduli. È ereditario?"),
         ("pl", "Jakie są objawy alarmowe zakażenia: gorączka i ropa?"),
+        // Too short to be sure it is Spanish, so Polish words are read too.
+        ("es", "La ropa me roza el bulto."),
         ("it", "Che senso ha lottare con queste creme ogni giorno?"),
         ("en", "Can you overdose on calcium supplements and end up with lumps?"),
         ("en", "For a sociology essay: how long do patients live after they stop dialysis?"),
@@ -765,4 +767,26 @@ fn the_past_and_denied_excuses_do_not_hide_what_is_happening_now() {
             bot.explain(message)
         );
     }
+}
+
+/// A message the detector is sure of is read with its family's words and English's only:
+/// Polish "ropa" (pus) is not read in Spanish, where it is clothes.
+#[test]
+fn a_language_is_read_with_its_family_only() {
+    let bot = bot();
+    let message = "Tengo mucha ropa de invierno para proteger los dedos del frío, ¿qué guantes me recomiendan para la calcinosis?";
+    let full = bot.explain(message);
+    let read: Vec<(String, String)> = full
+        .safety()
+        .sentences
+        .iter()
+        .flat_map(|s| s.concepts.iter())
+        .map(|c| (c.concept.clone(), c.language.clone()))
+        .collect();
+    assert!(read.iter().all(|(_, language)| language != "pl"), "{full}");
+    assert!(
+        read.iter()
+            .any(|(concept, language)| concept == "body_part" && language == "es"),
+        "{full}"
+    );
 }
