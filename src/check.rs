@@ -201,6 +201,13 @@ fn languages(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                         format!("term '{term}' has a {{...}} inside another: write the variants out in one group ({{cansado,cansada}}, not {{cansad{{o,a}}}})"),
                     ));
                 }
+                if balanced && safety::has_misplaced_gap(term) {
+                    problems.push(problem(
+                        &file,
+                        Some(&item),
+                        format!("term '{term}' has a ~ that is not a word of its own, or begins with one: a ~ stands for any one word after the term's first"),
+                    ));
+                }
                 if balanced && safety::has_unmatchable_spelling(term) {
                     problems.push(problem(
                         &file,

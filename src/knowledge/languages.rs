@@ -40,8 +40,9 @@ pub struct Language {
     pub negation: Negation,
     /// Concept name (declared in `safety.toml`) -> the words that stand for it. A term is
     /// matched on the normalised message (lowercase, accents dropped), as whole words; a
-    /// trailing `*` lets the last word go on ("fever*" meets "feverish"), and `{a,b}` spells
-    /// variants ("want{,s,ed} to die").
+    /// trailing `*` lets the last word go on ("fever*" meets "feverish"), `{a,b}` spells
+    /// variants ("want{,s,ed} to die"), and `~` stands for any one word after the first ("gave
+    /// ~ guitar away" meets "gave his guitar away").
     #[serde(default)]
     pub concepts: BTreeMap<String, Vec<String>>,
     /// Figures of speech and other senses that look like a concept but are not one.

@@ -217,11 +217,16 @@ fn term_parts(term: &str) -> Vec<Vec<String>> {
         if is_written_normalised(raw) {
             return raw.to_string();
         }
-        let pieces: Vec<String> = raw
-            .split('*')
-            .map(normalize::normalize_keeping_edges)
-            .collect();
-        pieces.join("*")
+        // `*` and `~` are kept where they are; the text between them is normalised.
+        let mut out = String::with_capacity(raw.len());
+        let mut rest = raw;
+        while let Some(at) = rest.find(['*', '~']) {
+            out.push_str(&normalize::normalize_keeping_edges(&rest[..at]));
+            out.push_str(&rest[at..at + 1]);
+            rest = &rest[at + 1..];
+        }
+        out.push_str(&normalize::normalize_keeping_edges(rest));
+        out
     };
     let mut parts = Vec::new();
     let mut rest = term.trim();
@@ -289,7 +294,7 @@ fn is_written_normalised(raw: &str) -> bool {
     let bytes = raw.as_bytes();
     bytes
         .iter()
-        .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b' ' || b == b'*')
+        .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b' ' | b'*' | b'~'))
         && !raw.contains("  ")
 }
 
@@ -319,7 +324,7 @@ fn spell_keys(
         .nth(KEY_WORDS - 1)
         .map(|(i, _)| i)
         .into_iter()
-        .chain(prefix.find('*'))
+        .chain(prefix.find(['*', '~']))
         .min();
     if let Some(cut) = cut {
         let (key, head) = prefix.split_at(cut);
@@ -346,10 +351,19 @@ fn spell_keys(
 
 /// Where `pattern` (a head or an option) ends when it is read in `text` from `at`; `None` if
 /// the text does not follow it. A space in the pattern is a word boundary (two where options
-/// meet are one); a `*` lets the word go on to its end.
+/// meet are one); a `*` lets the word go on to its end; a `~` is any one whole word.
 fn follow(text: &[u8], mut at: usize, pattern: &str) -> Option<usize> {
     for &b in pattern.as_bytes() {
         match b {
+            b'~' => {
+                let starts_word = at == 0 || text.get(at - 1) == Some(&b' ');
+                if !starts_word || at >= text.len() || text[at] == b' ' {
+                    return None;
+                }
+                while at < text.len() && text[at] != b' ' {
+                    at += 1;
+                }
+            }
             b' ' => {
                 if text.get(at) == Some(&b' ') {
                     at += 1;
@@ -556,6 +570,31 @@ pub fn has_unmatchable_spelling(term: &str) -> bool {
     term_parts(term)
         .iter()
         .all(|options| options.iter().any(|option| option.trim().is_empty()))
+}
+
+/// Whether a `~` (any one word) in `term` is not a whole word of its own, or can be a
+/// term's first word: terms are found from their first word, which must be written.
+pub fn has_misplaced_gap(term: &str) -> bool {
+    let not_a_word = term.char_indices().any(|(i, c)| {
+        c == '~' && {
+            let before = term[..i].chars().next_back();
+            let after = term[i + 1..].chars().next();
+            !matches!(before, None | Some(' ' | '{' | ','))
+                || !matches!(after, None | Some(' ' | '}' | ','))
+        }
+    });
+    not_a_word || can_begin_with_gap(&term_parts(term))
+}
+
+/// Whether some spelling of `parts` begins with a `~`.
+fn can_begin_with_gap(parts: &[Vec<String>]) -> bool {
+    let Some((options, rest)) = parts.split_first() else {
+        return false;
+    };
+    options.iter().any(|option| {
+        let option = option.trim_start();
+        option.starts_with('~') || (option.is_empty() && can_begin_with_gap(rest))
+    })
 }
 
 /// A term's spellings as `calcibot check` reads them: `{a,b}` spelled out, each variant cut at
@@ -838,6 +877,48 @@ mod tests {
                 found += a.len();
             }
             assert!(found > 0, "{term:?} found nothing");
+        }
+    }
+
+    /// A `~` is any one whole word, wherever a word may stand after the first.
+    #[test]
+    fn a_gap_is_any_one_word() {
+        let mut builder = Builder::default();
+        builder.add("gave ~ {guitar,watch} to", Kind::Concept(0), 0);
+        builder.add("home for {,~ ,~ ~ }cats", Kind::Concept(1), 0);
+        let finder = builder.build().expect("builds");
+        let found = |text: &str| {
+            let mut starts = Vec::new();
+            word_starts(text, &mut starts);
+            let mut out = Vec::new();
+            finder.find(text, &starts, u32::MAX, &mut out);
+            out.iter()
+                .map(|h| (h.start, h.end, h.kind))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            found("he gave his guitar to me"),
+            [(1, 5, Kind::Concept(0))]
+        );
+        assert_eq!(found("he gave guitar to me"), []);
+        assert_eq!(found("he gave his old guitar to me"), []);
+        assert_eq!(found("a home for cats"), [(1, 4, Kind::Concept(1))]);
+        assert_eq!(found("a home for my two cats"), [(1, 6, Kind::Concept(1))]);
+        assert_eq!(found("a home for all my old cats"), []);
+    }
+
+    #[test]
+    fn a_gap_must_be_a_whole_word_after_the_first() {
+        for (term, misplaced) in [
+            ("gave ~ away", false),
+            ("home for {,~ ,~ ~ }cats", false),
+            ("~ away", true),
+            ("{,~ }away", true),
+            ("{my,~} cats", true),
+            ("gave ~s away", true),
+            ("gave a~ away", true),
+        ] {
+            assert_eq!(has_misplaced_gap(term), misplaced, "{term:?}");
         }
     }
 

@@ -21,7 +21,7 @@ use crate::language::detect::{Detected, Detector, MAX_LANGUAGES};
 use crate::language::Analysis;
 use crate::patterns::{Forms, Rule};
 
-pub use concepts::has_unmatchable_spelling;
+pub use concepts::{has_misplaced_gap, has_unmatchable_spelling};
 use concepts::{Builder, Finder, Hit, Kind};
 
 /// Which flags a message raises.
