@@ -33,6 +33,11 @@ pub struct Language {
     /// message about clothes.
     #[serde(default)]
     pub family: Option<String>,
+    /// Articles and pronouns this language joins to the next word with an apostrophe ("l'",
+    /// "dell'", "j'"), as they read once apostrophes are dropped ("l", "dell", "j"): a term is
+    /// also found after one, so "l'amoxicilline" (normalised "lamoxicilline") names a medicine.
+    #[serde(default)]
+    pub elisions: Vec<String>,
     /// The bot's own words in this language. English takes them from `safety.toml`.
     #[serde(default)]
     pub texts: LanguageTexts,

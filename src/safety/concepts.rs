@@ -82,6 +82,10 @@ pub struct Hit {
 pub struct Finder {
     /// Over each term's first words (its key).
     automaton: AhoCorasick,
+    /// Articles joined to the next word once apostrophes are dropped ("l", "dell"), read
+    /// when a language that has them is: see [`Builder::elisions`].
+    elisions: Vec<Box<[u8]>>,
+    elision_languages: u32,
     /// For each key, every term that begins with it.
     terms: Vec<Vec<Term>>,
     /// The parts of every term after its key, term after term.
@@ -92,9 +96,15 @@ pub struct Finder {
     text: String,
 }
 
+/// The shortest first word a term may have to be found after an elision: "l" + "ice" is not
+/// how French writes "lice".
+const MIN_ELIDED: usize = 4;
+
 /// Collects terms as (text, kind, language) before the automaton is built.
 #[derive(Debug, Default)]
 pub struct Builder {
+    elisions: Vec<Box<[u8]>>,
+    elision_languages: u32,
     keys: Vec<String>,
     terms: Vec<Vec<Term>>,
     index: rustc_hash::FxHashMap<String, usize>,
@@ -109,6 +119,21 @@ pub struct Builder {
 }
 
 impl Builder {
+    /// The elided articles of `language` ("l", "dell"), written as they normalise.
+    pub fn elisions(&mut self, language: u8, elisions: &[String]) {
+        for elision in elisions {
+            let elision = normalize::normalize(elision);
+            if elision.is_empty() {
+                continue;
+            }
+            let elision: Box<[u8]> = elision.into_bytes().into();
+            if !self.elisions.contains(&elision) {
+                self.elisions.push(elision);
+            }
+            self.elision_languages |= 1 << language;
+        }
+    }
+
     pub fn add(&mut self, written: &str, kind: Kind, language: u8) {
         self.add_term(written, kind, language, false);
     }
@@ -199,6 +224,8 @@ impl Builder {
         text.shrink_to_fit();
         Ok(Finder {
             automaton,
+            elisions: self.elisions,
+            elision_languages: self.elision_languages,
             terms,
             parts,
             options,
@@ -429,12 +456,31 @@ impl Finder {
         let bytes = text.as_bytes();
         let found = out.len();
         let mut ends = Vec::new();
+        let elide = allowed & self.elision_languages != 0;
         for m in self.automaton.find_overlapping_iter(text) {
             let (start, key_end) = (m.start(), m.end());
-            if start > 0 && bytes[start - 1] != b' ' {
-                continue;
-            }
-            let Ok(first) = starts.binary_search(&(start as u32)) else {
+            let first = if start == 0 || bytes[start - 1] == b' ' {
+                let Ok(first) = starts.binary_search(&(start as u32)) else {
+                    continue;
+                };
+                first
+            } else if elide && key_end - start >= MIN_ELIDED {
+                // Inside a word: found only right after an elided article ("l'amoxicilline"
+                // reads "lamoxicilline"), before a vowel or an h.
+                let Some(word) = starts
+                    .partition_point(|&s| s as usize <= start)
+                    .checked_sub(1)
+                else {
+                    continue;
+                };
+                let prefix = &bytes[starts[word] as usize..start];
+                let elided = matches!(bytes[start], b'a' | b'e' | b'i' | b'o' | b'u' | b'h' | b'y')
+                    && self.elisions.iter().any(|e| **e == *prefix);
+                if !elided {
+                    continue;
+                }
+                word
+            } else {
                 continue;
             };
             let next = match bytes.get(key_end) {

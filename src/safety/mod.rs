@@ -236,6 +236,7 @@ impl Safety {
         let mut exclusions = Vec::new();
         for (l, language) in kb.languages.iter().enumerate().take(MAX_LANGUAGES) {
             let l = l as u8;
+            builder.elisions(l, &language.elisions);
             for (name, terms) in &language.concepts {
                 let Some(c) = concept_index(name) else {
                     continue;
