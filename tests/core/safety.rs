@@ -617,11 +617,13 @@ fn every_exclusion_excuses_its_look_alike() {
         ("fr", "Je ne vois plus l'intérêt de continuer le traitement par diltiazem, il y a autre chose ?"),
         ("fr", "Je pense souvent à la mort de ma mère, elle avait aussi des dépôts. C'est héréditaire ?"),
         ("de", "Ich hatte mal Fieber und Eiter am Finger, das ist schon zwei Jahre her. Kommt das wieder?"),
+        ("de", "Letztes Jahr hatte ich Fieber mit einem entzündeten Geschwür, ist längst verheilt. Kann das wiederkommen?"),
         ("it", "Voglio andare avanti con la terapia anche se è lunga, quali alternative ci sono?"),
         ("it", "Penso spesso alla morte di mia madre, anche lei aveva questi noduli. È ereditario?"),
         ("pl", "Jakie są objawy alarmowe zakażenia: gorączka i ropa?"),
         // Too short to be sure it is Spanish, so Polish words are read too.
         ("es", "La ropa me roza el bulto."),
+        ("pl", "Zeszłej zimy miałam gorączkę i ropę w palcu. Jak zapobiegać?"),
         ("it", "Che senso ha lottare con queste creme ogni giorno?"),
         ("en", "Can you overdose on calcium supplements and end up with lumps?"),
         ("en", "For a sociology essay: how long do patients live after they stop dialysis?"),
