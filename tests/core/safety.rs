@@ -592,7 +592,8 @@ fn every_exclusion_excuses_its_look_alike() {
         ("fr", "Plus envie de me battre avec la sécu pour le remboursement du thiosulfate, il existe d'autres traitements ?"),
         ("fr", "Le dermato a arrêté la crème l'an dernier parce qu'elle ne servait à rien. Qu'est-ce qui existe d'autre ?"),
         ("fr", "L'an dernier j'ai eu de la fièvre avec un ulcère infecté, c'est guéri maintenant. Les dépôts peuvent-ils revenir ?"),
-        ("fr", "Je me lève plus tôt pour refaire le pansement du doigt, c'est normal que la peau tire ?"),
+        // Too short to be sure it is French, so German words ("tot") are read too.
+        ("fr", "Pansement plus tôt ?"),
         ("de", "Im Kühlregal beim Einkaufen werden meine Fingerspitzen blau und gefühllos, zuhause ist es dann weg."),
         ("de", "Woran erkenne ich, ob sich eine Wunde entzündet hat und ich zum Arzt muss?"),
         ("it", "Mia nonna è morta a 90 anni, anche lei aveva depositi di calcio, è genetico?"),
