@@ -404,8 +404,16 @@ impl Safety {
         // a language none of whose concept words were found, and another language's were:
         // Italian full of "le", "ne", "se" can read as French, but "sto mettendo da parte le
         // gocce" is Italian, and the crisis text should be too.
+        // Sure of English, but every concept word found is another language's, and two or
+        // more ("Er will keine Behandlung mehr, auch keine Dialyse"): German with English-looking
+        // words, and the reply should be German.
         let sure = matches!(detected, Detected::Known { sure: true, .. });
-        if !sure || language != self.english {
+        // The detector's guess, sure or not, breaks a tie between languages with as many words.
+        let guess = match detected {
+            Detected::Known { index, .. } => index,
+            _ => self.english,
+        };
+        if hits.iter().any(|h| matches!(h.kind, Kind::Concept(_))) {
             let mut votes = [0u32; MAX_LANGUAGES];
             let english = self.english as u8;
             for hit in &hits {
@@ -432,7 +440,7 @@ impl Safety {
                 .filter(|&i| {
                     i != self.english && votes[i] >= needed && votes[i] >= votes[self.english]
                 })
-                .max_by_key(|&i| (votes[i], i == language));
+                .max_by_key(|&i| (votes[i], i == guess));
             if sure {
                 if let Some(best) = others.filter(|_| votes[language] == 0) {
                     language = best;
