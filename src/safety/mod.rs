@@ -481,7 +481,7 @@ impl Safety {
                     continue;
                 };
                 let concept = &self.concepts[c as usize];
-                let excluded_by = self.excluded(hit, c, within);
+                let excluded_by = self.excluded(hit, c, within, to);
                 let excluded = excluded_by.is_some();
                 let negated =
                     !excluded && concept.negatable && negation::negated(hit, within, self.window);
@@ -566,11 +566,17 @@ impl Safety {
     }
 
     /// The exclusion in the sentence that takes `hit` (of concept `c`) away, if one does.
-    fn excluded(&self, hit: &Hit, c: u16, sentence: &[Hit]) -> Option<usize> {
+    /// An exclusion runs on into the next sentence only in the normalised text, which has no
+    /// full stops: "zbieram. Na wszelki wypadek" is not "zbieram na" (saving up for), so one
+    /// must end in the sentence (`to`) it begins in.
+    fn excluded(&self, hit: &Hit, c: u16, sentence: &[Hit], to: u32) -> Option<usize> {
         sentence.iter().find_map(|x| {
             let Kind::Exclusion(e) = x.kind else {
                 return None;
             };
+            if x.end > to {
+                return None;
+            }
             let exclusion = &self.exclusions[e as usize];
             // "Not like my usual Raynaud's", "it isn't the cold": a context the writer denies
             // excuses nothing. Only a negation right before it counts, and not one that is a
