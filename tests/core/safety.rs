@@ -621,6 +621,7 @@ fn every_exclusion_excuses_its_look_alike() {
         ("de", "Letztes Jahr hatte ich Fieber mit einem entzündeten Geschwür, ist längst verheilt. Kann das wiederkommen?"),
         ("it", "Voglio andare avanti con la terapia anche se è lunga, quali alternative ci sono?"),
         ("it", "Penso spesso alla morte di mia madre, anche lei aveva questi noduli. È ereditario?"),
+        ("it", "Per fortuna il nonno non dice più frasi senza senso. La calcinosi può tornare?"),
         ("pl", "Jakie są objawy alarmowe zakażenia: gorączka i ropa?"),
         // Too short to be sure it is Spanish, so Polish words are read too.
         ("es", "La ropa me roza el bulto."),
