@@ -433,6 +433,10 @@ fn every_exclusion_excuses_its_look_alike() {
         ("en", "The doctor stopped my diltiazem last month."),
         (
             "en",
+            "How many ibuprofen would be enough for a child's pain? Not for me, for my son.",
+        ),
+        (
+            "en",
             "Last winter I had a fever and an infected ulcer. How do I stop it happening again?",
         ),
         (
