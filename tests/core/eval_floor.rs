@@ -253,6 +253,39 @@ fn tenth_heldout_sets_keep_their_floors() {
     );
 }
 
+/// `tests/data/heldout11-english.jsonl` (150, half of them safety lines) and
+/// `heldout11-languages.jsonl` (270 in six languages), written at the start of the fourth
+/// session by teammates who saw only `topics.md`, and measured once, blind, on the code of that
+/// day: English urgent 20/20, crisis 15/25, dosing 20/25, 3 false alarms in 80, 117/150 with 7
+/// wrong; six languages urgent 51/54, crisis 44/72, dosing 57/72, no false alarm. Their misses
+/// were then fixed by category.
+#[test]
+fn eleventh_heldout_sets_keep_their_floors() {
+    assert_english_and_safety_floors(
+        "heldout11-english.jsonl",
+        0.90,
+        0.035,
+        "heldout11-languages.jsonl",
+        6,
+    );
+}
+
+/// `tests/data/heldout12-english.jsonl` (120) and `heldout12-languages.jsonl` (240 in six
+/// languages), written after the first fixes of that session and measured once, blind, on the
+/// code of their day: English urgent 15/15, crisis 12/20, dosing 16/20, 1 false alarm in 65,
+/// 97/120 with 4 wrong; six languages urgent 45/48, crisis 39/66, dosing 57/66, no false alarm.
+/// Their misses were then fixed by category.
+#[test]
+fn twelfth_heldout_sets_keep_their_floors() {
+    assert_english_and_safety_floors(
+        "heldout12-english.jsonl",
+        0.91,
+        0.03,
+        "heldout12-languages.jsonl",
+        6,
+    );
+}
+
 /// An English set's accuracy and its share of wrong answers, and a safety set's floor in each of its
 /// `languages`.
 fn assert_english_and_safety_floors(
