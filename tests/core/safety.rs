@@ -502,6 +502,10 @@ fn every_exclusion_excuses_its_look_alike() {
         ),
         ("it", "Ho una cicatrice scura sul dito."),
         ("it", "Non voglio morire per questo, si può morire?"),
+        (
+            "it",
+            "Su internet trovo solo frasi senza senso su come vivere con la calcinosi, dove leggo cose serie?",
+        ),
         ("pl", "Mam czarny humor przez ten palec."),
         ("pl", "Jestem pogubiona w radach o diecie."),
         (
