@@ -506,6 +506,11 @@ fn every_exclusion_excuses_its_look_alike() {
             "it",
             "Su internet trovo solo frasi senza senso su come vivere con la calcinosi, dove leggo cose serie?",
         ),
+        ("it", "Voglio che finisca tutto questo prurito, quale crema è meglio?"),
+        (
+            "it",
+            "Non ce la faccio più ad aspettare i risultati degli esami, quanto ci mettono?",
+        ),
         ("pl", "Mam czarny humor przez ten palec."),
         ("pl", "Jestem pogubiona w radach o diecie."),
         (
