@@ -506,6 +506,15 @@ fn every_exclusion_excuses_its_look_alike() {
         ),
         ("it", "Ho una cicatrice scura sul dito."),
         ("it", "Non voglio morire per questo, si può morire?"),
+        (
+            "it",
+            "Su internet trovo solo frasi senza senso su come vivere con la calcinosi, dove leggo cose serie?",
+        ),
+        ("it", "Voglio che finisca tutto questo prurito, quale crema è meglio?"),
+        (
+            "it",
+            "Non ce la faccio più ad aspettare i risultati degli esami, quanto ci mettono?",
+        ),
         ("pl", "Mam czarny humor przez ten palec."),
         ("pl", "Jestem pogubiona w radach o diecie."),
         (
@@ -625,7 +634,6 @@ fn every_exclusion_excuses_its_look_alike() {
         ("de", "Letztes Jahr hatte ich Fieber mit einem entzündeten Geschwür, ist längst verheilt. Kann das wiederkommen?"),
         ("it", "Voglio andare avanti con la terapia anche se è lunga, quali alternative ci sono?"),
         ("it", "Penso spesso alla morte di mia madre, anche lei aveva questi noduli. È ereditario?"),
-        ("it", "Per fortuna il nonno non dice più frasi senza senso. La calcinosi può tornare?"),
         ("pl", "Jakie są objawy alarmowe zakażenia: gorączka i ropa?"),
         // Too short to be sure it is Spanish, so Polish words are read too.
         ("es", "La ropa me roza el bulto."),
