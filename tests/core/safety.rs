@@ -634,6 +634,7 @@ fn every_exclusion_excuses_its_look_alike() {
         ("de", "Ich muss mit der Krankenkasse kämpfen, der einzige Ausweg ist wohl die OP. Was kostet das?"),
         ("de", "Ich halt das nicht mehr aus mit dem Jucken, hilft eine Creme gegen die Knoten?"),
         ("de", "Ich nehme Tabletten gegen die Schmerzen. Wenn es schlimmer wird, weiß ich was zu tun ist: ab zum Arzt."),
+        ("de", "Meine Mutter redet seit der Narkose manchmal Sachen, die keinen Sinn ergeben, und mag morgens nicht aufstehen."),
         ("pl", "Zbieram wszystkie wyniki badań do teczki. Czy zwapnienia widać na RTG?"),
         ("pl", "Apteka mi odłożyła tabletki na jutro. Czy diltiazem pomaga na zwapnienia?"),
         ("pl", "Muszę walczyć z NFZ o refundację, jedyne wyjście to operacja. Ile się czeka?"),
