@@ -662,6 +662,7 @@ fn every_exclusion_excuses_its_look_alike() {
         ("it", "Conservo le pastiglie in frigo, come mi ha detto il farmacista. Il diltiazem funziona?"),
         ("pl", "Nie daję rady rano czekać pół godziny ze śniadaniem po tabletce. Czy to ważne?"),
         ("pl", "Dziadek po operacji jest dziwny, to co mówi nie ma sensu i nie chce wstawać z łóżka."),
+        ("pl", "Ktoś w internecie gada bzdury o diecie. Czy mleko szkodzi przy wapnicy?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
