@@ -635,6 +635,9 @@ fn every_exclusion_excuses_its_look_alike() {
         ("de", "Ich halt das nicht mehr aus mit dem Jucken, hilft eine Creme gegen die Knoten?"),
         ("de", "Ich nehme Tabletten gegen die Schmerzen. Wenn es schlimmer wird, weiß ich was zu tun ist: ab zum Arzt."),
         ("de", "Meine Mutter redet seit der Narkose manchmal Sachen, die keinen Sinn ergeben, und mag morgens nicht aufstehen."),
+        ("de", "Ich bin jetzt ganz ruhig, der Hautarzt hat gesagt, es ist harmlos. Danke für alles!"),
+        ("de", "Ich bin müde vom Leben mit der Diät, gibt es Rezepte ohne viel Kalzium?"),
+        ("de", "Er redet ständig Unsinn über Impfungen. Kann Calcinosis vom Impfen kommen?"),
         ("pl", "Zbieram wszystkie wyniki badań do teczki. Czy zwapnienia widać na RTG?"),
         ("pl", "Apteka mi odłożyła tabletki na jutro. Czy diltiazem pomaga na zwapnienia?"),
         ("pl", "Muszę walczyć z NFZ o refundację, jedyne wyjście to operacja. Ile się czeka?"),
@@ -663,6 +666,8 @@ fn every_exclusion_excuses_its_look_alike() {
         ("pl", "Nie daję rady rano czekać pół godziny ze śniadaniem po tabletce. Czy to ważne?"),
         ("pl", "Dziadek po operacji jest dziwny, to co mówi nie ma sensu i nie chce wstawać z łóżka."),
         ("pl", "Ktoś w internecie gada bzdury o diecie. Czy mleko szkodzi przy wapnicy?"),
+        ("pl", "Teraz jestem spokojna, dermatolog powiedział, że to nic groźnego. Dziękuję za wszystko!"),
+        ("pl", "Po co mam walczyć z tą maścią, skoro nie działa? Jest coś innego?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
