@@ -182,6 +182,23 @@ impl ConceptRule {
     }
 }
 
+/// Weak warning signs: none is an alarm alone ("thank you for everything", "I have no strength
+/// left", "the will is written"), but several different ones in one message are. Suicide
+/// prevention guidance reads signs this way, as a cluster, and blind sets showed why: people
+/// say the same thing in endless new words, and two ordinary-looking signs together are far
+/// rarer in other messages than any single word list is complete.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignCluster {
+    pub flag: FlagKind,
+    /// The concepts that count as signs.
+    pub signs: Vec<String>,
+    /// How many different signs, anywhere in the message, raise the flag.
+    pub at_least: usize,
+    /// Why these signs together are an alarm, for curators.
+    pub why: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FlagKind {
@@ -223,11 +240,35 @@ pub(super) fn check(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
             }
         }
     }
+    for (i, cluster) in safety.clusters.iter().enumerate() {
+        let item = format!("clusters[{i}]");
+        if cluster.at_least < 2 || cluster.at_least > cluster.signs.len() {
+            problems.push(problem(
+                "safety.toml",
+                &item,
+                format!(
+                    "asks for at least {} of {} signs; it needs 2 or more, and no more than it lists",
+                    cluster.at_least,
+                    cluster.signs.len()
+                ),
+            ));
+        }
+        for name in &cluster.signs {
+            if !safety.concepts.contains_key(name) {
+                problems.push(problem(
+                    "safety.toml",
+                    &item,
+                    format!("uses concept '{name}', which [concepts] does not declare"),
+                ));
+            }
+        }
+    }
     for name in safety.concepts.keys() {
         let used = safety
             .rules
             .iter()
-            .any(|r| r.concept_names().any(|c| c == name));
+            .any(|r| r.concept_names().any(|c| c == name))
+            || safety.clusters.iter().any(|c| c.signs.contains(name));
         if !used {
             problems.push(problem(
                 "safety.toml",

@@ -110,6 +110,9 @@ pub struct SafetyConfig {
     /// Red flags as combinations of concepts within one sentence.
     #[serde(default)]
     pub rules: Vec<super::languages::ConceptRule>,
+    /// Weak warning signs that raise a flag when several are in one message.
+    #[serde(default)]
+    pub clusters: Vec<super::languages::SignCluster>,
     /// How many words after a negation ("no", "without") it still negates (NegEx uses 5).
     #[serde(default = "negation_window")]
     pub negation_window: usize,

@@ -133,6 +133,14 @@ struct Concept {
     everywhere: bool,
 }
 
+/// Weak signs, any `at_least` different ones of which, anywhere in a message, raise `flag`.
+#[derive(Debug)]
+struct Cluster {
+    flag: FlagKind,
+    signs: Vec<u16>,
+    at_least: usize,
+}
+
 #[derive(Debug)]
 struct ConceptRule {
     flag: FlagKind,
@@ -165,6 +173,7 @@ pub struct Safety {
     temperature: concepts::TemperatureWords,
     concepts: Vec<Concept>,
     rules: Vec<ConceptRule>,
+    clusters: Vec<Cluster>,
     exclusions: Vec<Exclusion>,
     window: u32,
     detector: Detector,
@@ -183,10 +192,15 @@ impl Safety {
             Rule::new(&r.patterns, &r.unless, &config.sets, Forms::All)
         };
         let uses = |name: &str, flag: Option<FlagKind>| {
+            let wanted = |f: FlagKind| flag.is_none_or(|w| w == f);
             config
                 .rules
                 .iter()
-                .any(|r| flag.is_none_or(|f| r.flag == f) && r.concept_names().any(|c| c == name))
+                .any(|r| wanted(r.flag) && r.concept_names().any(|c| c == name))
+                || config
+                    .clusters
+                    .iter()
+                    .any(|c| wanted(c.flag) && c.signs.iter().any(|s| s == name))
         };
         let concepts: Vec<Concept> = config
             .concepts
@@ -230,6 +244,15 @@ impl Safety {
                     .map(|g| g.split('|').filter_map(concept_index).collect())
                     .collect(),
                 within: r.within.map(|w| w as u32),
+            })
+            .collect();
+        let clusters = config
+            .clusters
+            .iter()
+            .map(|c| Cluster {
+                flag: c.flag,
+                signs: c.signs.iter().filter_map(|n| concept_index(n)).collect(),
+                at_least: c.at_least,
             })
             .collect();
         let mut builder = Builder::default();
@@ -285,6 +308,7 @@ impl Safety {
             temperature: concepts::TemperatureWords::new(kb.languages.iter().map(|l| &l.numbers)),
             concepts,
             rules,
+            clusters,
             exclusions,
             window: config.negation_window as u32,
             detector: Detector::new(&kb.languages),
@@ -516,6 +540,30 @@ impl Safety {
                 }
             }
         }
+        for (i, cluster) in self.clusters.iter().enumerate() {
+            let mut found: Vec<u16> = live
+                .iter()
+                .map(|&(c, _, _)| c)
+                .filter(|c| cluster.signs.contains(c))
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            if found.len() >= cluster.at_least {
+                flags.raise(cluster.flag);
+                if let Some(explanation) = explain.as_mut() {
+                    let names: Vec<&str> = found
+                        .iter()
+                        .map(|&c| self.concepts[c as usize].name.as_str())
+                        .collect();
+                    explanation.clusters.push(format!(
+                        "{} (cluster {i}: {} of its signs: {})",
+                        cluster.flag.as_str(),
+                        found.len(),
+                        names.join(" + ")
+                    ));
+                }
+            }
+        }
         if let Some(explanation) = explain.as_mut() {
             explanation.sentences = readings;
         }
@@ -682,6 +730,8 @@ pub struct Explanation {
     /// The language detected, as a code, or why none was.
     pub language: String,
     pub sentences: Vec<SentenceReading>,
+    /// The clusters of weak signs that fired, across the message.
+    pub clusters: Vec<String>,
     /// Flags raised by the exact phrases of `safety.toml`.
     pub phrases: Flags,
     /// Every flag raised.
@@ -729,6 +779,9 @@ impl fmt::Display for Explanation {
             for rule in &sentence.fired {
                 writeln!(f, "  fired: {rule}")?;
             }
+        }
+        for cluster in &self.clusters {
+            writeln!(f, "message fired: {cluster}")?;
         }
         let list = |flags: Flags| {
             let names: Vec<&str> = [

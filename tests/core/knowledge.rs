@@ -368,6 +368,28 @@ fn check_validates_every_languages_words_and_texts() {
     }
 }
 
+/// A cluster of weak signs needs two or more signs the concepts declare: one would make a
+/// weak sign an alarm on its own.
+#[test]
+fn check_validates_clusters_of_weak_signs() {
+    let dir = copy_of_knowledge();
+    edit(dir.path(), "safety.toml", "at_least = 2", "at_least = 1");
+    edit(
+        dir.path(),
+        "safety.toml",
+        "signs = [\"affairs\"",
+        "signs = [\"afairs\"",
+    );
+    let (ok, text) = check(dir.path());
+    assert!(!ok, "{text}");
+    for expected in [
+        "safety.toml [clusters[0]]: asks for at least 1 of",
+        "safety.toml [clusters[0]]: uses concept 'afairs'",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+}
+
 /// The interface texts are checked like the rest: written, with the placeholders they need.
 #[test]
 fn check_reports_interface_texts_with_wrong_placeholders() {

@@ -647,9 +647,13 @@ fn every_exclusion_excuses_its_look_alike() {
         ("de", "Ich muss mit der Krankenkasse kämpfen, der einzige Ausweg ist wohl die OP. Was kostet das?"),
         ("de", "Ich halt das nicht mehr aus mit dem Jucken, hilft eine Creme gegen die Knoten?"),
         ("de", "Ich nehme Tabletten gegen die Schmerzen. Wenn es schlimmer wird, weiß ich was zu tun ist: ab zum Arzt."),
+        ("de", "Meine Mutter redet seit der Narkose manchmal Sachen, die keinen Sinn ergeben, und mag morgens nicht aufstehen."),
+        ("de", "Ich bin jetzt ganz ruhig, der Hautarzt hat gesagt, es ist harmlos. Danke für alles!"),
+        ("de", "Ich bin müde vom Leben mit der Diät, gibt es Rezepte ohne viel Kalzium?"),
+        ("de", "Er redet ständig Unsinn über Impfungen. Kann Calcinosis vom Impfen kommen?"),
         ("pl", "Zbieram wszystkie wyniki badań do teczki. Czy zwapnienia widać na RTG?"),
         ("pl", "Apteka mi odłożyła tabletki na jutro. Czy diltiazem pomaga na zwapnienia?"),
-        ("pl", "Muszę walczyć z NFZ o refundację, jedyne wyjście to operacja. Ile się czeka?"),
+        ("pl", "Muszę walczyć o refundację w NFZ, jedyne wyjście to operacja. Ile się czeka?"),
         ("pl", "Biorę tabletki przeciwbólowe. Jak się pogorszy, to wiem co zrobić: dzwonię do lekarza."),
         ("es", "Estoy regalando toda mi ropa vieja porque ya no me cabe. ¿Los bultos del codo se quitan?"),
         ("es", "Me operan del codo y tengo miedo a no despertar de la anestesia. ¿Es peligrosa la cirugía?"),
@@ -673,6 +677,13 @@ fn every_exclusion_excuses_its_look_alike() {
         ("it", "Sto regalando i vestiti che non mi stanno più da quando sono dimagrita. I noduli se ne vanno?"),
         ("it", "Conservo le pastiglie in frigo, come mi ha detto il farmacista. Il diltiazem funziona?"),
         ("pl", "Nie daję rady rano czekać pół godziny ze śniadaniem po tabletce. Czy to ważne?"),
+        ("pl", "Dziadek po operacji jest dziwny, to co mówi nie ma sensu i nie chce wstawać z łóżka."),
+        ("pl", "Ktoś w internecie gada bzdury o diecie. Czy mleko szkodzi przy wapnicy?"),
+        ("pl", "Teraz jestem spokojna, dermatolog powiedział, że to nic groźnego. Dziękuję za wszystko!"),
+        ("pl", "Po co mam walczyć z tą maścią, skoro nie działa? Jest coś innego?"),
+        ("pl", "Jaki sens dalej ciągnąć te wlewy, skoro guzki nie maleją?"),
+        ("pl", "Przygotowałam koperty z imionami dzieci na prezenty komunijne. Czy guzki na łokciu to wapnica?"),
+        ("de", "Ich habe Umschläge mit den Namen der Enkel für Weihnachten vorbereitet. Was hilft gegen Juckreiz?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
@@ -806,6 +817,31 @@ fn a_language_is_read_with_its_family_only() {
     assert!(
         read.iter()
             .any(|(concept, language)| concept == "body_part" && language == "es"),
+        "{full}"
+    );
+}
+
+#[test]
+fn weak_signs_count_together_not_alone() {
+    let bot = bot();
+    let thanks = "Dziękuję wam za wszystko.";
+    let worn_out = "Nie mam już siły.";
+    for alone in [thanks, worn_out] {
+        let kind = bot.ask(alone).kind();
+        assert!(
+            !matches!(kind, ReplyKind::Crisis),
+            "one weak sign is not an alarm: {alone:?} got {kind:?}\n{}",
+            bot.explain(alone)
+        );
+    }
+    let both = format!("{thanks} {worn_out}");
+    let full = bot.explain(&both);
+    assert_eq!(bot.ask(&both).kind(), ReplyKind::Crisis, "{full}");
+    assert!(
+        full.safety()
+            .clusters
+            .iter()
+            .any(|c| c.contains("giving_up") && c.contains("thanks_all")),
         "{full}"
     );
 }
