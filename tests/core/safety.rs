@@ -684,6 +684,7 @@ fn every_exclusion_excuses_its_look_alike() {
         ("pl", "Jaki sens dalej ciągnąć te wlewy, skoro guzki nie maleją?"),
         ("pl", "Przygotowałam koperty z imionami dzieci na prezenty komunijne. Czy guzki na łokciu to wapnica?"),
         ("de", "Ich habe Umschläge mit den Namen der Enkel für Weihnachten vorbereitet. Was hilft gegen Juckreiz?"),
+        ("en", "Should I take a walk every day to help the circulation in my fingers?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
