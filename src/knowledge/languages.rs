@@ -195,6 +195,11 @@ pub struct SignCluster {
     pub signs: Vec<String>,
     /// How many different signs, anywhere in the message, raise the flag.
     pub at_least: usize,
+    /// Signs that count once for each place they are said, not once per message: "Found a
+    /// home for the cats and paid off my bills. Everything is in order." is three separate acts
+    /// of putting affairs in order, each a sign of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repeats: Vec<String>,
     /// Why these signs together are an alarm, for curators.
     pub why: String,
 }
@@ -252,6 +257,15 @@ pub(super) fn check(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                     cluster.signs.len()
                 ),
             ));
+        }
+        for name in &cluster.repeats {
+            if !cluster.signs.contains(name) {
+                problems.push(problem(
+                    "safety.toml",
+                    &item,
+                    format!("repeats '{name}', which is not one of its signs"),
+                ));
+            }
         }
         for name in &cluster.signs {
             if !safety.concepts.contains_key(name) {

@@ -39,6 +39,9 @@ pub struct Analysis {
     /// (sentences past the 64th share the last bit). The matcher reads the asking sentences
     /// apart from the story around them by masking terms, without analysing anything twice.
     pub term_sentences: Vec<u64>,
+    /// Byte offsets in `normalized` where a clause with a new subject starts after a comma
+    /// inside a sentence ("..., he vomit"): where a negation's reach ends.
+    pub pauses: Vec<usize>,
 }
 
 /// Where one sentence (or clause) of a message lies in each form of the analysis.
@@ -173,6 +176,12 @@ impl Analyzer {
                 .collect();
             let rewritten = self.rewrites.apply(&spelled);
             let a = &mut analysis;
+            let before = a.normalized.len() + usize::from(!a.normalized.is_empty());
+            for pause in sentences::pauses(sentence.text) {
+                let head = normalize::normalize(&sentence.text[..pause]);
+                a.pauses
+                    .push(before + head.len() + usize::from(!head.is_empty()));
+            }
             let span = Span {
                 normalized: append(&mut a.normalized, &normalized),
                 spelled: append(&mut a.spelled, &spelled.join(" ")),

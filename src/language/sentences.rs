@@ -128,6 +128,47 @@ fn next_clause(text: &str) -> Option<usize> {
     best
 }
 
+/// Words that, right after a comma, start a new clause with its own subject: "he not know my
+/// name, he vomit" is two things said, and the "not" of the first says nothing of the second.
+/// Only subjects and possessives: after a bare comma, a list goes on ("no fever, chills or
+/// sweats"), and a negation should keep its reach over it.
+const PAUSE_STARTS: &[&str] = &[
+    // en
+    "i", "im", "ive", "he", "hes", "she", "shes", "they", "theyre", "we", "my", "his", "her",
+    "their", "our", // de
+    "ich", "er", "sie", "wir", "mein", "meine", "sein", "seine", "ihr", "ihre", // fr
+    "je", "j", "il", "elle", "ils", "elles", "on", "mon", "ma", "mes", "son", "sa", "ses",
+    // es, pt, it
+    "yo", "ella", "ellos", "mi", "mis", "su", "sus", "eu", "ele", "ela", "eles", "meu", "minha",
+    "io", "lui", "lei", "loro", "mio", "mia", // pl
+    "ja", "ona", "oni", "moj", "moja", "jego", "jej",
+];
+
+/// Where, inside one sentence, a clause with a new subject starts after a comma (byte offsets
+/// into `text`, at the subject). Not a cut for the matcher, which reads the sentence whole, but
+/// where a negation's reach ends: see `PAUSE_STARTS`.
+pub fn pauses(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = text[from..].find(',') {
+        let after = from + at + 1;
+        let rest = &text[after..];
+        let start = after + (rest.len() - rest.trim_start().len());
+        let word: String = text[start..]
+            .chars()
+            .take_while(|c| c.is_alphabetic() || *c == '\'' || *c == '’')
+            .filter(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect();
+        let word = super::normalize::normalize(&word);
+        if start > after && PAUSE_STARTS.contains(&word.as_str()) {
+            out.push(start);
+        }
+        from = after;
+    }
+    out
+}
+
 fn push<'a>(out: &mut Vec<Sentence<'a>>, text: &'a str, question_mark: bool) {
     let text = text.trim();
     if text.chars().any(char::is_alphanumeric) {
@@ -219,6 +260,18 @@ mod tests {
 
     fn clauses_of(message: &str) -> Vec<&str> {
         clauses(message).into_iter().map(|s| s.text).collect()
+    }
+
+    #[test]
+    fn a_comma_and_a_new_subject_is_a_pause() {
+        let text = "very confuse, he not know my name, he vomit, fever, chills";
+        let at: Vec<&str> = pauses(text).into_iter().map(|p| &text[p..p + 2]).collect();
+        assert_eq!(at, ["he", "he"]);
+        assert!(pauses("no fever, chills or sweats").is_empty());
+        assert!(
+            pauses("he,she").is_empty(),
+            "a comma with no space is not a pause"
+        );
     }
 
     #[test]

@@ -138,6 +138,8 @@ struct Concept {
 struct Cluster {
     flag: FlagKind,
     signs: Vec<u16>,
+    /// Signs counted once per place they are said (see `SignCluster::repeats`).
+    repeats: Vec<u16>,
     at_least: usize,
 }
 
@@ -252,6 +254,7 @@ impl Safety {
             .map(|c| Cluster {
                 flag: c.flag,
                 signs: c.signs.iter().filter_map(|n| concept_index(n)).collect(),
+                repeats: c.repeats.iter().filter_map(|n| concept_index(n)).collect(),
                 at_least: c.at_least,
             })
             .collect();
@@ -411,6 +414,17 @@ impl Safety {
                 ) || h.language as usize == index
             });
         }
+        // A comma and a new subject ("he not know my name, he vomit") end a negation's reach,
+        // whatever the language.
+        for &pause in &analysis.pauses {
+            let at = word_at(pause);
+            hits.push(Hit {
+                start: at,
+                end: at,
+                kind: Kind::Stop,
+                language: self.english as u8,
+            });
+        }
         // A negation word inside a pseudo-negation ("no para de vomitar") negates nothing.
         let pseudo: Vec<(u32, u32)> = hits
             .iter()
@@ -541,11 +555,26 @@ impl Safety {
             }
         }
         for (i, cluster) in self.clusters.iter().enumerate() {
-            let mut found: Vec<u16> = live
+            // Each sign once, or once per place it is said for the signs that repeat (a
+            // longer wording of the same words is the same place).
+            let mut said: Vec<(u16, u32, u32)> = live
                 .iter()
-                .map(|&(c, _, _)| c)
-                .filter(|c| cluster.signs.contains(c))
+                .copied()
+                .filter(|(c, ..)| cluster.signs.contains(c))
                 .collect();
+            said.sort_unstable();
+            let mut found: Vec<(u16, u32)> = Vec::with_capacity(said.len());
+            let mut reach: Option<(u16, u32)> = None;
+            for (c, start, end) in said {
+                if !cluster.repeats.contains(&c) {
+                    found.push((c, 0));
+                } else if reach.is_none_or(|(rc, r)| rc != c || start >= r) {
+                    found.push((c, start));
+                    reach = Some((c, end));
+                } else if let Some((_, r)) = reach.as_mut() {
+                    *r = (*r).max(end);
+                }
+            }
             found.sort_unstable();
             found.dedup();
             if found.len() >= cluster.at_least {
@@ -553,7 +582,7 @@ impl Safety {
                 if let Some(explanation) = explain.as_mut() {
                     let names: Vec<&str> = found
                         .iter()
-                        .map(|&c| self.concepts[c as usize].name.as_str())
+                        .map(|&(c, _)| self.concepts[c as usize].name.as_str())
                         .collect();
                     explanation.clusters.push(format!(
                         "{} (cluster {i}: {} of its signs: {})",

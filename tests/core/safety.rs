@@ -685,6 +685,7 @@ fn every_exclusion_excuses_its_look_alike() {
         ("pl", "Przygotowałam koperty z imionami dzieci na prezenty komunijne. Czy guzki na łokciu to wapnica?"),
         ("de", "Ich habe Umschläge mit den Namen der Enkel für Weihnachten vorbereitet. Was hilft gegen Juckreiz?"),
         ("en", "Should I take a walk every day to help the circulation in my fingers?"),
+        ("en", "Antibiotics cleared my ulcer infection last spring. How do I catch it early next time?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
@@ -843,6 +844,29 @@ fn weak_signs_count_together_not_alone() {
             .clusters
             .iter()
             .any(|c| c.contains("giving_up") && c.contains("thanks_all")),
+        "{full}"
+    );
+}
+
+#[test]
+fn separate_acts_of_putting_affairs_in_order_add_up() {
+    let bot = bot();
+    let will = "I sorted my will last month. Does calcinosis run in families?";
+    assert_ne!(
+        bot.ask(will).kind(),
+        ReplyKind::Crisis,
+        "{}",
+        bot.explain(will)
+    );
+    let acts = "I sorted my will last month and wrote all my passwords down for my son. \
+                Does calcinosis run in families?";
+    let full = bot.explain(acts);
+    assert_eq!(bot.ask(acts).kind(), ReplyKind::Crisis, "{full}");
+    assert!(
+        full.safety()
+            .clusters
+            .iter()
+            .any(|c| c.contains("affairs + affairs")),
         "{full}"
     );
 }
