@@ -94,6 +94,11 @@ pub struct Negation {
     pub after: Vec<String>,
     #[serde(default)]
     pub stop: Vec<String>,
+    /// Words that end a negation's reach but not a clause's: "and" with a new subject ("no
+    /// fever and his finger is black"). A "but" also ends a clause-wide exclusion; these do
+    /// not, so "last year I had an infection and my finger went black" stays history.
+    #[serde(default)]
+    pub pause: Vec<String>,
     /// Phrases that hold a negation word but negate nothing ("can't stop vomiting", "no para
     /// de", "nie mogę złapać oddechu"): NegEx's pseudo-negations.
     #[serde(default)]

@@ -18,8 +18,10 @@ pub enum Kind {
     NegateBefore,
     /// A negation that reaches back ("Fieber habe ich nicht").
     NegateAfter,
-    /// Ends a negation's reach ("but").
+    /// Ends a negation's reach and a clause ("but").
     Stop,
+    /// Ends a negation's reach only ("and his finger", ", he vomit").
+    Pause,
     /// Holds a negation word that negates nothing ("can't stop vomiting").
     Pseudo,
     /// A figure of speech or other sense, by exclusion index.

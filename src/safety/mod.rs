@@ -284,6 +284,9 @@ impl Safety {
             for term in &language.negation.stop {
                 builder.add(term, Kind::Stop, l);
             }
+            for term in &language.negation.pause {
+                builder.add(term, Kind::Pause, l);
+            }
             for term in &language.negation.pseudo {
                 builder.add(term, Kind::Pseudo, l);
             }
@@ -410,18 +413,23 @@ impl Safety {
             hits.retain(|h| {
                 !matches!(
                     h.kind,
-                    Kind::NegateBefore | Kind::NegateAfter | Kind::Stop | Kind::Pseudo
+                    Kind::NegateBefore
+                        | Kind::NegateAfter
+                        | Kind::Stop
+                        | Kind::Pause
+                        | Kind::Pseudo
                 ) || h.language as usize == index
             });
         }
         // A comma and a new subject ("he not know my name, he vomit") end a negation's reach,
-        // whatever the language.
+        // whatever the language, but not a clause: "two years ago I had an infection, my finger
+        // went black" is still history.
         for &pause in &analysis.pauses {
             let at = word_at(pause);
             hits.push(Hit {
                 start: at,
                 end: at,
-                kind: Kind::Stop,
+                kind: Kind::Pause,
                 language: self.english as u8,
             });
         }
@@ -664,7 +672,7 @@ impl Safety {
                     n.kind == Kind::NegateBefore
                         && n.end <= x.start
                         && x.start - n.end <= EXCLUSION_NEGATION_WINDOW
-                        && !negation::stopped(sentence, n.end, x.start)
+                        && !negation::paused(sentence, n.end, x.start)
                         && !sentence.iter().any(|h| {
                             matches!(h.kind, Kind::Concept(_)) && h.start < n.end && n.start < h.end
                         })

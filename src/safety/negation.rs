@@ -12,17 +12,22 @@ use super::concepts::{Hit, Kind};
 pub fn negated(hit: &Hit, hits: &[Hit], window: u32) -> bool {
     hits.iter().any(|n| match n.kind {
         Kind::NegateBefore => {
-            n.end <= hit.start && hit.start - n.end <= window && !stopped(hits, n.end, hit.start)
+            n.end <= hit.start && hit.start - n.end <= window && !paused(hits, n.end, hit.start)
         }
         Kind::NegateAfter => {
-            n.start >= hit.end && n.start - hit.end <= window && !stopped(hits, hit.end, n.start)
+            n.start >= hit.end && n.start - hit.end <= window && !paused(hits, hit.end, n.start)
         }
         _ => false,
     })
 }
 
-/// Whether a stop word lies in words `from..to`: a negation's reach, and a clause-wide
-/// exclusion's, ends there.
+/// Whether a stop word or a pause lies in words `from..to`: a negation's reach ends there.
+pub(super) fn paused(hits: &[Hit], from: u32, to: u32) -> bool {
+    hits.iter()
+        .any(|s| matches!(s.kind, Kind::Stop | Kind::Pause) && s.start >= from && s.start < to)
+}
+
+/// Whether a stop word lies in words `from..to`: a clause-wide exclusion's reach ends there.
 pub(super) fn stopped(hits: &[Hit], from: u32, to: u32) -> bool {
     hits.iter()
         .any(|s| s.kind == Kind::Stop && s.start >= from && s.start < to)
@@ -52,6 +57,20 @@ mod tests {
         ];
         assert!(negated(&hits[1], &hits, 5));
         assert!(!negated(&hits[3], &hits, 5));
+    }
+
+    #[test]
+    fn a_pause_ends_a_negation_but_not_a_clause() {
+        // no(0) fever(1) and(2) his(3) finger(4)
+        let hits = [
+            hit(0, Kind::NegateBefore),
+            hit(1, Kind::Concept(0)),
+            hit(2, Kind::Pause),
+            hit(4, Kind::Concept(1)),
+        ];
+        assert!(negated(&hits[1], &hits, 5));
+        assert!(!negated(&hits[3], &hits, 5));
+        assert!(!stopped(&hits, 0, 5));
     }
 
     #[test]
