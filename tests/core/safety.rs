@@ -685,6 +685,7 @@ fn every_exclusion_excuses_its_look_alike() {
         ("pl", "Przygotowałam koperty z imionami dzieci na prezenty komunijne. Czy guzki na łokciu to wapnica?"),
         ("de", "Ich habe Umschläge mit den Namen der Enkel für Weihnachten vorbereitet. Was hilft gegen Juckreiz?"),
         ("en", "Should I take a walk every day to help the circulation in my fingers?"),
+        ("en", "How many weeks would it take for diltiazem to work? Just curious."),
         ("en", "Antibiotics cleared my ulcer infection last spring. How do I catch it early next time?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
