@@ -286,11 +286,12 @@ fn twelfth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `tests/data/heldout13-english.jsonl` (120) and `heldout13-languages.jsonl` (German, Italian
-/// and Polish, 40 each), measured once, blind: English on the code the session started with
-/// (urgent 14/15, crisis 14/20, dosing 20/20, no false alarm in 65, 108/120 with 1 wrong), the
-/// three languages on the code of the day they arrived (urgent 24/24, crisis 28/33, dosing
-/// 28/33, no false alarm). Their misses were then fixed by category.
+/// `tests/data/heldout13-english.jsonl` (120) and `heldout13-languages.jsonl` (German, Italian,
+/// Polish, Spanish, Portuguese and French, 40 each), measured once, blind: English on the code
+/// the session started with (urgent 14/15, crisis 14/20, dosing 20/20, no false alarm in 65,
+/// 108/120 with 1 wrong), each group of three languages on the code of the day it arrived
+/// (de-it-pl: urgent 24/24, crisis 28/33, dosing 28/33; es-pt-fr: urgent 24/24, crisis 25/33,
+/// dosing 30/33; no false alarm in either). Their misses were then fixed by category.
 #[test]
 fn thirteenth_heldout_sets_keep_their_floors() {
     assert_english_and_safety_floors(
@@ -298,7 +299,7 @@ fn thirteenth_heldout_sets_keep_their_floors() {
         0.94,
         0.02,
         "heldout13-languages.jsonl",
-        3,
+        6,
     );
 }
 
