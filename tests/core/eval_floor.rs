@@ -303,6 +303,32 @@ fn thirteenth_heldout_sets_keep_their_floors() {
     );
 }
 
+/// `tests/data/heldout14-english.jsonl` (180) and `heldout14-languages.jsonl` (six languages, 40
+/// each), the last blind round, measured once on the code of the day: English urgent 23/23,
+/// crisis 22/30, dosing 29/30, false alarms 5 in 97, 153/180 with 6 wrong; the six languages
+/// urgent 45/48, crisis 50/66, dosing 63/66, no false alarm. Their misses were then fixed by
+/// category. Two English false alarms are left on purpose, a dry black scab and breathlessness
+/// on the stairs told as old: excusing either would also excuse a calciphylaxis eschar or new
+/// breathlessness, so this English floor allows those two and no more.
+#[test]
+fn fourteenth_heldout_sets_keep_their_floors() {
+    let english = report(&data("heldout14-english.jsonl"));
+    let summary = english.text();
+    assert!(english.accuracy() >= 0.9, "{summary}");
+    assert!(
+        english.wrong_answers() as f64 <= 0.04 * english.total() as f64,
+        "{summary}"
+    );
+    for label in ["urgent", "crisis", "dosing"] {
+        let (caught, total) = english.label(label);
+        assert_eq!(caught, total, "every {label} message caught\n{summary}");
+    }
+    assert!(english.false_alarms().0 <= 2, "{summary}");
+    let languages = report(&data("heldout14-languages.jsonl"));
+    assert_safety_floor(&languages);
+    assert_every_language(&languages, 6);
+}
+
 /// An English set's accuracy and its share of wrong answers, and a safety set's floor in each of its
 /// `languages`.
 fn assert_english_and_safety_floors(

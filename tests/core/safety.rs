@@ -433,6 +433,14 @@ fn every_exclusion_excuses_its_look_alike() {
         ("en", "The doctor stopped my diltiazem last month."),
         (
             "en",
+            "No way out of this meeting and the itch over my deposits is driving me mad.",
+        ),
+        (
+            "en",
+            "My chest gets tight whenever I think about the scan results. How long do they take?",
+        ),
+        (
+            "en",
             "How many ibuprofen would be enough for a child's pain? Not for me, for my son.",
         ),
         (
