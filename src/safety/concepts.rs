@@ -763,7 +763,9 @@ pub fn numbers<'a>(
         let next = words.peek().copied().unwrap_or("");
         let celsius = (38..=42).contains(&n);
         let fahrenheit = (100..=106).contains(&n);
-        let decimal = next.len() == 1 && next.bytes().all(|b| b.is_ascii_digit());
+        // "38.9" is "38 9", and "102.4F" is "102 4f": the unit may ride on the decimal.
+        let (tenths, tenths_unit) = split_unit(next);
+        let decimal = tenths.len() == 1 && matches!(tenths_unit, "" | "c" | "f");
         let unit_next = matches!(next, "c" | "f") || temperature.degrees.contains(next);
         let with_unit = matches!(unit, "c" | "f");
         let cued = unit.is_empty() && temperature.after.contains(before);
@@ -850,6 +852,15 @@ mod tests {
                 (10, Number::Temperature)
             ]
         );
+    }
+
+    #[test]
+    fn a_decimal_may_carry_the_unit() {
+        assert_eq!(
+            numbers_in("the thermometer says 102 4f and she is 7 4f"),
+            [(3, Number::Temperature)]
+        );
+        assert_eq!(numbers_in("39 2c since noon"), [(0, Number::Temperature)]);
     }
 
     #[test]

@@ -432,6 +432,22 @@ fn every_exclusion_excuses_its_look_alike() {
         ),
         ("en", "The doctor stopped my diltiazem last month."),
         (
+            "pl",
+            "Rana na palcu sie goi, goraczki brak. Czy zlogi wapnia moga wrocic po operacji?",
+        ),
+        (
+            "en",
+            "My toes are cold on dialysis but nothing purple or sore. Is that normal?",
+        ),
+        (
+            "en",
+            "Burning up in this heat and my lumps itch like mad. Any creams that help?",
+        ),
+        (
+            "en",
+            "At what point should a new lump be checked by a doctor?",
+        ),
+        (
             "en",
             "No way out of this meeting and the itch over my deposits is driving me mad.",
         ),
