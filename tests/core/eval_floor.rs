@@ -329,6 +329,21 @@ fn fourteenth_heldout_sets_keep_their_floors() {
     assert_every_language(&languages, 6);
 }
 
+/// `tests/data/heldout15-english.jsonl` (120) and `heldout15-languages.jsonl` (six languages, 40
+/// each), measured once, blind, on the code of the day (d2dfcc2): English urgent 14/15, crisis
+/// 16/20, dosing 19/20, false alarms 5 in 65, 101/120 with 5 wrong; the six languages urgent
+/// 47/48, crisis 54/66, dosing 57/66, no false alarm. Their misses were then fixed by category.
+#[test]
+fn fifteenth_heldout_sets_keep_their_floors() {
+    assert_english_and_safety_floors(
+        "heldout15-english.jsonl",
+        0.9,
+        0.05,
+        "heldout15-languages.jsonl",
+        6,
+    );
+}
+
 /// An English set's accuracy and its share of wrong answers, and a safety set's floor in each of its
 /// `languages`.
 fn assert_english_and_safety_floors(
