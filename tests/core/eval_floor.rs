@@ -344,6 +344,35 @@ fn fifteenth_heldout_sets_keep_their_floors() {
     );
 }
 
+/// `tests/data/heldout16-english.jsonl` (120) and `heldout16-languages.jsonl` (six languages, 40
+/// each), the last blind round, measured once on the code of the day (0eb14cf, before any of its
+/// lines was read): English urgent 13/15, crisis 12/20, dosing 18/20, false alarms 2 in 65, 97/120
+/// with 5 wrong; the six languages urgent 46/48, crisis 45/66, dosing 58/66, no false alarm.
+/// Their misses were then fixed by category, except two English lines this floor allows: a
+/// finger gone dusky, cold and numb from someone who says "I know my Raynaud's and this isn't
+/// it" (a denial told after the excuse, which the exclusions cannot read yet), and four short
+/// lines of despair ("cant do this / no more / whats the point / sorry everyone") whose words
+/// each also open everyday messages.
+#[test]
+fn sixteenth_heldout_sets_keep_their_floors() {
+    let english = report(&data("heldout16-english.jsonl"));
+    let summary = english.text();
+    assert!(english.accuracy() >= 0.9, "{summary}");
+    assert!(
+        english.wrong_answers() as f64 <= 0.05 * english.total() as f64,
+        "{summary}"
+    );
+    let floors = [("urgent", 1), ("crisis", 1), ("dosing", 0)];
+    for (label, allowed_misses) in floors {
+        let (caught, total) = english.label(label);
+        assert!(caught + allowed_misses >= total, "{label}\n{summary}");
+    }
+    assert_eq!(english.false_alarms().0, 0, "{summary}");
+    let languages = report(&data("heldout16-languages.jsonl"));
+    assert_safety_floor(&languages);
+    assert_every_language(&languages, 6);
+}
+
 /// An English set's accuracy and its share of wrong answers, and a safety set's floor in each of its
 /// `languages`.
 fn assert_english_and_safety_floors(

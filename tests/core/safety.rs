@@ -432,6 +432,10 @@ fn every_exclusion_excuses_its_look_alike() {
         ),
         ("en", "The doctor stopped my diltiazem last month."),
         (
+            "en",
+            "I thought I was going to die when I saw the scan, lol. Is it the tumoral kind?",
+        ),
+        (
             "pl",
             "Rana na palcu sie goi, goraczki brak. Czy zlogi wapnia moga wrocic po operacji?",
         ),
