@@ -312,21 +312,17 @@ fn thirteenth_heldout_sets_keep_their_floors() {
 /// breathlessness, so this English floor allows those two and no more.
 #[test]
 fn fourteenth_heldout_sets_keep_their_floors() {
-    let english = report(&data("heldout14-english.jsonl"));
-    let summary = english.text();
-    assert!(english.accuracy() >= 0.9, "{summary}");
-    assert!(
-        english.wrong_answers() as f64 <= 0.04 * english.total() as f64,
-        "{summary}"
+    let english = Allowance {
+        accuracy: 0.9,
+        wrong_ceiling: 0.04,
+        misses: [("urgent", 0), ("crisis", 0), ("dosing", 0)],
+        false_alarms: 2,
+    };
+    assert_measured_floors(
+        "heldout14-english.jsonl",
+        &english,
+        "heldout14-languages.jsonl",
     );
-    for label in ["urgent", "crisis", "dosing"] {
-        let (caught, total) = english.label(label);
-        assert_eq!(caught, total, "every {label} message caught\n{summary}");
-    }
-    assert!(english.false_alarms().0 <= 2, "{summary}");
-    let languages = report(&data("heldout14-languages.jsonl"));
-    assert_safety_floor(&languages);
-    assert_every_language(&languages, 6);
 }
 
 /// `tests/data/heldout15-english.jsonl` (120) and `heldout15-languages.jsonl` (six languages, 40
@@ -355,20 +351,46 @@ fn fifteenth_heldout_sets_keep_their_floors() {
 /// each also open everyday messages.
 #[test]
 fn sixteenth_heldout_sets_keep_their_floors() {
-    let english = report(&data("heldout16-english.jsonl"));
+    let english = Allowance {
+        accuracy: 0.9,
+        wrong_ceiling: 0.05,
+        misses: [("urgent", 1), ("crisis", 1), ("dosing", 0)],
+        false_alarms: 0,
+    };
+    assert_measured_floors(
+        "heldout16-english.jsonl",
+        &english,
+        "heldout16-languages.jsonl",
+    );
+}
+
+/// What an English set's floor allows when it keeps a few lines on purpose: the accuracy, the
+/// share of wrong answers, the misses per safety label and the false alarms, each as measured.
+struct Allowance {
+    accuracy: f64,
+    wrong_ceiling: f64,
+    misses: [(&'static str, usize); 3],
+    false_alarms: usize,
+}
+
+/// An English set held to its `Allowance`, and a six-language set to the full safety floor.
+fn assert_measured_floors(english: &str, allowance: &Allowance, languages: &str) {
+    let english = report(&data(english));
     let summary = english.text();
-    assert!(english.accuracy() >= 0.9, "{summary}");
+    assert!(english.accuracy() >= allowance.accuracy, "{summary}");
     assert!(
-        english.wrong_answers() as f64 <= 0.05 * english.total() as f64,
+        english.wrong_answers() as f64 <= allowance.wrong_ceiling * english.total() as f64,
         "{summary}"
     );
-    let floors = [("urgent", 1), ("crisis", 1), ("dosing", 0)];
-    for (label, allowed_misses) in floors {
+    for (label, allowed) in allowance.misses {
         let (caught, total) = english.label(label);
-        assert!(caught + allowed_misses >= total, "{label}\n{summary}");
+        assert!(caught + allowed >= total, "{label}\n{summary}");
     }
-    assert_eq!(english.false_alarms().0, 0, "{summary}");
-    let languages = report(&data("heldout16-languages.jsonl"));
+    assert!(
+        english.false_alarms().0 <= allowance.false_alarms,
+        "{summary}"
+    );
+    let languages = report(&data(languages));
     assert_safety_floor(&languages);
     assert_every_language(&languages, 6);
 }
