@@ -341,9 +341,15 @@ fn check_language(kb: &KnowledgeBase, language: &Language, problems: &mut Vec<Pr
         if terms.is_empty() {
             push(item, "lists no words".into());
         }
+        let mut seen = std::collections::HashSet::new();
         for term in terms {
             if term.matches('{').count() != term.matches('}').count() {
                 push(item, format!("term '{term}' has an unclosed {{"));
+            }
+            // Words are added a category at a time; one already there is noise to read and
+            // to index.
+            if !seen.insert(term.as_str()) {
+                push(item, format!("lists '{term}' twice"));
             }
         }
     };

@@ -336,8 +336,8 @@ fn answers_are_grounded_in_their_sources() {
 }
 
 /// `check` reads every language's safety words and texts: a concept no rule knows, a text
-/// left empty, a `*` inside a word and an unknown detector code are each reported with the
-/// language file.
+/// left empty, a `*` inside a word, a word listed twice and an unknown detector code are each
+/// reported with the language file.
 #[test]
 fn check_validates_every_languages_words_and_texts() {
     let dir = copy_of_knowledge();
@@ -349,6 +349,7 @@ fn check_validates_every_languages_words_and_texts() {
         "note = \" \" # \"",
     );
     edit(dir.path(), "languages/it.toml", "\"petto\"", "\"pe*tto\"");
+    edit(dir.path(), "languages/es.toml", "\"torax\"", "\"pecho\"");
     edit(
         dir.path(),
         "languages/pl.toml",
@@ -362,6 +363,7 @@ fn check_validates_every_languages_words_and_texts() {
         "languages/fr.toml [concepts]: has no words for 'chest'",
         "languages/de.toml [texts.note]",
         "languages/it.toml [concepts.chest]: term 'pe*tto'",
+        "languages/es.toml [concepts.chest]: lists 'pecho' twice",
         "languages/pl.toml [whatlang]",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in\n{text}");
