@@ -42,6 +42,9 @@ pub struct Analysis {
     /// Byte offsets in `normalized` where a clause with a new subject starts after a comma
     /// inside a sentence ("..., he vomit"): where a negation's reach ends.
     pub pauses: Vec<usize>,
+    /// Byte offsets in `normalized` where a bracketed aside opens or closes: where a clause
+    /// ends for the safety layer.
+    pub asides: Vec<usize>,
 }
 
 /// Where one sentence (or clause) of a message lies in each form of the analysis.
@@ -177,11 +180,14 @@ impl Analyzer {
             let rewritten = self.rewrites.apply(&spelled);
             let a = &mut analysis;
             let before = a.normalized.len() + usize::from(!a.normalized.is_empty());
-            for pause in sentences::pauses(sentence.text) {
-                let head = normalize::normalize(&sentence.text[..pause]);
-                a.pauses
-                    .push(before + head.len() + usize::from(!head.is_empty()));
-            }
+            let at = |cut: usize| {
+                let head = normalize::normalize(&sentence.text[..cut]);
+                before + head.len() + usize::from(!head.is_empty())
+            };
+            a.pauses
+                .extend(sentences::pauses(sentence.text).into_iter().map(at));
+            a.asides
+                .extend(sentences::asides(sentence.text).into_iter().map(at));
             let span = Span {
                 normalized: append(&mut a.normalized, &normalized),
                 spelled: append(&mut a.spelled, &spelled.join(" ")),

@@ -169,6 +169,16 @@ pub fn pauses(text: &str) -> Vec<usize> {
     out
 }
 
+/// Where a bracketed aside opens or closes inside a sentence (byte offsets into `text`): "kept
+/// asking where dad is (he died in 2015), she's been sick twice" tells of now, and the date in
+/// the aside says nothing of what is around it. The safety layer ends a clause there.
+pub fn asides(text: &str) -> Vec<usize> {
+    text.char_indices()
+        .filter(|&(_, c)| matches!(c, '(' | ')' | '[' | ']'))
+        .map(|(at, _)| at)
+        .collect()
+}
+
 fn push<'a>(out: &mut Vec<Sentence<'a>>, text: &'a str, question_mark: bool) {
     let text = text.trim();
     if text.chars().any(char::is_alphanumeric) {
@@ -286,5 +296,14 @@ mod tests {
     fn drops_empty_pieces() {
         assert_eq!(texts("...?! ok ;; "), ["ok"]);
         assert!(split("").is_empty());
+    }
+
+    #[test]
+    fn a_bracket_opens_or_closes_an_aside() {
+        let text = "kept asking where dad is (he died in 2015), she's sick";
+        let at = asides(text);
+        assert_eq!(at.len(), 2);
+        assert_eq!(&text[at[0]..at[1]], "(he died in 2015");
+        assert!(asides("no brackets here, none at all").is_empty());
     }
 }

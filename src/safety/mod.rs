@@ -433,6 +433,16 @@ impl Safety {
                 language: self.english as u8,
             });
         }
+        // A bracketed aside is a clause of its own: "(he died in 2015)" dates nothing outside.
+        for &aside in &analysis.asides {
+            let at = word_at(aside);
+            hits.push(Hit {
+                start: at,
+                end: at,
+                kind: Kind::Stop,
+                language: self.english as u8,
+            });
+        }
         // A negation word inside a pseudo-negation ("no para de vomitar") negates nothing.
         let pseudo: Vec<(u32, u32)> = hits
             .iter()
