@@ -167,7 +167,7 @@ pub struct LanguageFigures {
     pub urgent: (usize, usize),
     pub crisis: (usize, usize),
     pub dosing: (usize, usize),
-    /// Urgent or crisis replies to the language's other lines.
+    /// Urgent or crisis replies to the language's lines labelled neither (dosing lines too).
     pub false_alarms: (usize, usize),
     /// Safety lines (urgent, crisis, dosing) whose reply came in the writer's language.
     pub in_language: (usize, usize),
@@ -241,17 +241,17 @@ impl Report {
                 "dosing" => Some(&mut figures.dosing),
                 _ => None,
             };
-            match slot {
-                Some(slot) => {
-                    slot.1 += 1;
-                    slot.0 += usize::from(o.correct);
-                    figures.in_language.1 += 1;
-                    figures.in_language.0 += usize::from(o.language == lang);
-                }
-                None => {
-                    figures.false_alarms.1 += 1;
-                    figures.false_alarms.0 += usize::from(o.false_alarm());
-                }
+            if let Some(slot) = slot {
+                slot.1 += 1;
+                slot.0 += usize::from(o.correct);
+                figures.in_language.1 += 1;
+                figures.in_language.0 += usize::from(o.language == lang);
+            }
+            // A dosing question given the crisis reply is as false an alarm as any other
+            // message given it, as the whole file's figure counts it.
+            if !matches!(o.case.expect.as_str(), "urgent" | "crisis") {
+                figures.false_alarms.1 += 1;
+                figures.false_alarms.0 += usize::from(o.false_alarm());
             }
         }
         out
