@@ -1,6 +1,6 @@
 //! Compiles the knowledge base in `knowledge/` into the binary.
 //!
-//! Every `.toml` file under `knowledge/` is embedded with `include_str!`, so the binary answers
+//! Every `.toml` file under `knowledge/`, and every labelled-message `.jsonl` file, is embedded with `include_str!`, so the binary answers
 //! from any directory and a new entries file is picked up without touching the code.
 
 use std::fmt::Write as _;
@@ -50,7 +50,10 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
         if path.is_dir() {
             println!("cargo:rerun-if-changed={}", path.display());
             collect(&path, files);
-        } else if path.extension().is_some_and(|e| e == "toml") {
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "toml" || e == "jsonl")
+        {
             files.push(path);
         }
     }

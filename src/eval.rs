@@ -15,8 +15,7 @@ use serde_json::json;
 use crate::bot::Bot;
 use crate::reply::{Reply, ReplyKind};
 
-/// Labels that are not entry ids.
-pub const SPECIAL_LABELS: [&str; 4] = ["urgent", "crisis", "dosing", "none"];
+pub use crate::knowledge::examples::SPECIAL_LABELS;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -353,7 +353,10 @@ mod tests {
                 let path = item.expect("an entry").path();
                 if path.is_dir() {
                     pending.push(path);
-                } else if path.extension().is_some_and(|e| e == "toml") {
+                } else if path
+                    .extension()
+                    .is_some_and(|e| e == "toml" || e == "jsonl")
+                {
                     let name = path
                         .strip_prefix(&dir)
                         .unwrap()

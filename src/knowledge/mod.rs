@@ -4,6 +4,7 @@
 //! small talk. It is data, reviewed like code, and it is validated as a whole before the bot
 //! answers anything, so a broken base stops start-up instead of producing a wrong reply later.
 
+pub mod examples;
 pub mod languages;
 mod model;
 mod validate;
@@ -13,8 +14,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use model::{
-    fill, Aspect, Entry, Facets, Interface, Lexicon, Outside, SafetyConfig, SafetyRule, Smalltalk,
-    Source, SourceRef, Subject, Theme, Topics, Unmentioned,
+    fill, Aspect, Entry, Facets, Interface, Lexicon, Outside, ResemblanceSettings, SafetyConfig,
+    SafetyRule, Smalltalk, Source, SourceRef, Subject, Theme, Topics, Unmentioned,
 };
 
 mod builtin {
@@ -99,6 +100,8 @@ pub struct KnowledgeBase {
     pub languages: Vec<languages::Language>,
     /// The bot's own words around the answers.
     pub interface: Interface,
+    /// Labelled messages (`examples/**/*.jsonl`), which the safety layer learns from.
+    pub examples: Vec<examples::Example>,
     /// Where it was loaded from: a directory, or [`BUILTIN_NAME`].
     pub origin: String,
     by_id: HashMap<String, usize>,
@@ -155,6 +158,8 @@ impl KnowledgeBase {
     ) -> Result<KnowledgeBase, KnowledgeError> {
         let (parts, parse_problems) = validate::parse(&files);
         problems.extend(parse_problems);
+        let (examples, example_problems) = examples::parse(&files);
+        problems.extend(example_problems);
         let kb = parts.map(|p| KnowledgeBase {
             by_id: p
                 .entries
@@ -174,10 +179,12 @@ impl KnowledgeBase {
             topics: p.topics,
             languages: p.languages,
             interface: p.interface,
+            examples,
             origin,
         });
         if let Some(kb) = &kb {
             problems.extend(validate::check(kb));
+            problems.extend(examples::check(kb));
             problems.extend(checks(kb));
         }
         match kb {
@@ -250,7 +257,7 @@ impl KnowledgeBase {
 /// A knowledge file: its path relative to the knowledge directory, and its text.
 pub type KnowledgeFile = (String, String);
 
-/// The `.toml` files under `dir`, and a problem for each one that is not UTF-8.
+/// The `.toml` files and labelled messages under `dir`, and a problem for each one that is not UTF-8.
 fn read_dir_files(dir: &Path) -> Result<(Vec<KnowledgeFile>, Vec<Problem>), KnowledgeError> {
     let unreadable = |error| KnowledgeError::Unreadable {
         path: dir.to_path_buf(),
@@ -270,12 +277,15 @@ fn read_dir_files(dir: &Path) -> Result<(Vec<KnowledgeFile>, Vec<Problem>), Know
             let path = item.map_err(unreadable)?.path();
             if path.is_dir() {
                 pending.push(path);
-            } else if path.extension().is_some_and(|e| e == "toml") {
+            } else {
                 let relative = path
                     .strip_prefix(dir)
                     .unwrap_or(&path)
                     .to_string_lossy()
                     .replace('\\', "/");
+                if !(relative.ends_with(".toml") || examples::is_examples_file(&relative)) {
+                    continue;
+                }
                 let text = std::fs::read(&path).map_err(unreadable)?;
                 match String::from_utf8(text) {
                     Ok(text) => files.push((relative, text)),

@@ -116,6 +116,30 @@ pub struct SafetyConfig {
     /// How many words after a negation ("no", "without") it still negates (NegEx uses 5).
     #[serde(default = "negation_window")]
     pub negation_window: usize,
+    /// The second crisis reader, which learns from the labelled messages (see
+    /// `safety::resemblance`); off when absent.
+    #[serde(default)]
+    pub resemblance: Option<ResemblanceSettings>,
+}
+
+/// How sure the resemblance reader must be before it calls a message a crisis.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResemblanceSettings {
+    /// The log-odds, crisis against the rest, a message must reach.
+    pub threshold: f64,
+    /// Messages of fewer words are left to the lists: a bare "thank you all for everything"
+    /// is made of words that crisis goodbyes use, and is most often just thanks.
+    #[serde(default = "resemblance_min_words")]
+    pub min_words: usize,
+    /// Thresholds for particular languages, by code: the models of the six other languages
+    /// learn from fewer, shorter lines and score the others far lower than English's does.
+    #[serde(default)]
+    pub languages: std::collections::BTreeMap<String, f64>,
+}
+
+fn resemblance_min_words() -> usize {
+    6
 }
 
 fn negation_window() -> usize {

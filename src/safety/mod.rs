@@ -7,11 +7,15 @@
 //! combination of the remaining concepts within one sentence (`[[rules]]` in `safety.toml`).
 //! Exact phrases (the regular expressions of `safety.toml`) still raise their flags too.
 //!
+//! A second reader, `resemblance`, learns from the labelled messages how crisis messages read,
+//! and adds a crisis flag the lists missed, where they saw no reason against one.
+//!
 //! The writer's language is detected (`language::detect`) so that a safety reply comes in
 //! that language; the concepts of English, the bot's own language, are always read.
 
 mod concepts;
 mod negation;
+pub mod resemblance;
 
 use std::fmt;
 
@@ -23,6 +27,7 @@ use crate::patterns::{Forms, Rule};
 
 pub use concepts::{has_misplaced_gap, has_unmatchable_spelling};
 use concepts::{Builder, Finder, Hit, Kind};
+use resemblance::Resemblance;
 
 /// Which flags a message raises.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -185,6 +190,7 @@ pub struct Safety {
     /// detector is sure of it: its own, its family's and English's.
     reads: Vec<u32>,
     english: usize,
+    resemblance: Option<Resemblance>,
 }
 
 impl Safety {
@@ -325,6 +331,10 @@ impl Safety {
                 .iter()
                 .position(|l| l.code == "en")
                 .unwrap_or(0),
+            resemblance: config
+                .resemblance
+                .as_ref()
+                .map(|settings| Resemblance::train(&kb.examples, settings, "en")),
         })
     }
 
@@ -521,6 +531,9 @@ impl Safety {
         // First every sentence's live concepts (neither negated nor excluded), then the rules,
         // since some rules take a fact from anywhere in the message.
         let mut live: Vec<(u16, u32, u32)> = Vec::new();
+        // An exclusion took a crisis word away ("dying to know"): the writer was read, and
+        // the resemblance reader, which knows no figures of speech, is not asked.
+        let mut crisis_excused = false;
         let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(sentences.len());
         let mut readings: Vec<SentenceReading> = Vec::new();
         for &(from, to) in &sentences {
@@ -539,6 +552,7 @@ impl Safety {
                 let concept = &self.concepts[c as usize];
                 let excluded_by = self.excluded(hit, c, within, to);
                 let excluded = excluded_by.is_some();
+                crisis_excused |= excluded && concept.everywhere;
                 let negated =
                     !excluded && concept.negatable && negation::negated(hit, within, self.window);
                 if !excluded && !negated {
@@ -620,7 +634,43 @@ impl Safety {
             crisis: self.crisis.matches(analysis),
             dosing: self.dosing.matches(analysis),
         };
+        let mut flags = flags.union(phrases);
+        // The resemblance reader adds what the lists missed, and nothing where they found an
+        // urgent sign: a story of a black finger and fear reads much like despair, and the
+        // urgent reply is the one it needs.
+        let unasked = if flags.crisis {
+            Some("the lists found a crisis")
+        } else if flags.urgent {
+            Some("the lists found urgent signs")
+        } else if crisis_excused {
+            Some("an exclusion took a crisis word away")
+        } else if self
+            .resemblance
+            .as_ref()
+            .is_some_and(|r| starts.len() < r.min_words)
+        {
+            Some("too few words")
+        } else {
+            None
+        };
+        // A curator sees the reading even where it was not asked, to see how near it came.
+        let resemblance = match &self.resemblance {
+            Some(model) if unasked.is_none() || explain.is_some() => model.read(
+                &self.codes[language],
+                &analysis.normalized,
+                explain.is_some(),
+            ),
+            _ => None,
+        };
+        if unasked.is_none() && resemblance.as_ref().is_some_and(|r| r.resembles()) {
+            flags.crisis = true;
+        }
         if let Some(explanation) = explain {
+            explanation.resemblance = resemblance;
+            explanation.resemblance_unasked = match &self.resemblance {
+                Some(_) => unasked,
+                None => Some("off (no [resemblance] in safety.toml)"),
+            };
             explanation.phrases = phrases;
             explanation.language = match detected {
                 Detected::Known { index, sure } => format!(
@@ -633,7 +683,7 @@ impl Safety {
             };
         }
         Verdict {
-            flags: flags.union(phrases),
+            flags,
             language,
             note,
         }
@@ -781,6 +831,10 @@ pub struct Explanation {
     pub clusters: Vec<String>,
     /// Flags raised by the exact phrases of `safety.toml`.
     pub phrases: Flags,
+    /// How the message resembled the crisis messages, when the reader was asked.
+    pub resemblance: Option<resemblance::Reading>,
+    /// Why the resemblance reader was not asked.
+    pub resemblance_unasked: Option<&'static str>,
     /// Every flag raised.
     pub flags: Flags,
 }
@@ -846,6 +900,34 @@ impl fmt::Display for Explanation {
             }
         };
         writeln!(f, "exact phrases: {}", list(self.phrases))?;
+        if let Some(why) = self.resemblance_unasked {
+            write!(f, "resemblance: not asked: {why}")?;
+            if let Some(r) = &self.resemblance {
+                write!(
+                    f,
+                    " (it would read {:.1} against {:.1})",
+                    r.score, r.threshold
+                )?;
+            }
+            writeln!(f)?;
+        } else if let Some(r) = &self.resemblance {
+            let signs: Vec<String> = r
+                .leading
+                .iter()
+                .map(|(sign, weight)| format!("\"{sign}\" {weight:+.1}"))
+                .collect();
+            writeln!(
+                f,
+                "resemblance: {:.1} against {:.1} [{}]{}; leading signs: {}",
+                r.score,
+                r.threshold,
+                r.language,
+                if r.resembles() { ", CRISIS" } else { "" },
+                signs.join(", ")
+            )?;
+        } else {
+            writeln!(f, "resemblance: no model reads this language")?;
+        }
         writeln!(f, "flags:      {}", list(self.flags))
     }
 }

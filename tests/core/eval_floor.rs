@@ -51,7 +51,7 @@ fn dev_stories_stay_above_the_floor() {
     );
 }
 
-/// `tests/data/blind3.jsonl`: 170 messages in the dev-stories styles by a teammate who saw
+/// `knowledge/examples/blind3.jsonl`: 170 messages in the dev-stories styles by a teammate who saw
 /// neither the base nor the dev sets, measured once when the question-focus work was done
 /// (see the closing note) before anything was tuned on it; its categories of miss were fixed
 /// afterwards, so it is no longer blind.
@@ -69,11 +69,11 @@ fn shared(name: &str) -> String {
     )
 }
 
-/// The text of `tests/data/<name>`; panics naming the file when it is missing.
+/// The text of `knowledge/examples/<name>`; panics naming the file when it is missing.
 fn data(name: &str) -> String {
     read(
         &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data")
+            .join("knowledge/examples")
             .join(name),
     )
 }
@@ -87,29 +87,33 @@ fn read(path: &Path) -> String {
     })
 }
 
-/// `tests/data/heldout.jsonl`: 150 messages written by a teammate who saw neither the knowledge
+/// `knowledge/examples/heldout.jsonl`: 150 messages written by a teammate who saw neither the knowledge
 /// base nor the dev set. It was then used to find the safety layer's gaps, so it is no longer
 /// blind, but it keeps the matcher honest about words the dev set does not contain.
 #[test]
 fn heldout_set_stays_above_the_floor() {
     assert_floor(
-        include_str!("../data/heldout.jsonl"),
+        include_str!("../../knowledge/examples/heldout.jsonl"),
         ACCURACY_FLOOR,
         WRONG_ANSWER_CEILING,
     );
 }
 
-/// `tests/data/blind2.jsonl`: 120 more messages by another teammate who saw neither the base,
+/// `knowledge/examples/blind2.jsonl`: 120 more messages by another teammate who saw neither the base,
 /// the code nor the other sets. Measured blind at 85.0% (urgent 6/8, crisis 4/5), 88.3% after
 /// its safety misses were fixed; its floor guards those fixes. Its wrong answers are messages that tell a
 /// story with a strong word from a neighbouring entry ("my friend squeezed hers..."), so its
 /// ceiling is looser than the dev set's.
 #[test]
 fn second_blind_set_stays_above_the_floor() {
-    assert_floor(include_str!("../data/blind2.jsonl"), 0.86, 0.05);
+    assert_floor(
+        include_str!("../../knowledge/examples/blind2.jsonl"),
+        0.86,
+        0.05,
+    );
 }
 
-/// `tests/data/heldout-final-english.jsonl` and `heldout-final-safety.jsonl`: written by teammates
+/// `knowledge/examples/heldout-final-english.jsonl` and `heldout-final-safety.jsonl`: written by teammates
 /// who saw nothing of the bot, measured blind once the matcher and safety work had landed
 /// (English 125/150, 8 wrong; safety urgent 31/35, crisis 32/42, dosing 16/21, 1 false alarm
 /// in 63), then used to find the categories still missing. No longer blind; their floors guard
@@ -120,7 +124,7 @@ fn final_heldout_sets_keep_their_floors() {
     assert_safety_floor(&report(&data("heldout-final-safety.jsonl")));
 }
 
-/// `tests/data/heldout3.jsonl`: 184 lines (100 English, 14 in each of six other languages) by a
+/// `knowledge/examples/heldout3.jsonl`: 184 lines (100 English, 14 in each of six other languages) by a
 /// teammate who saw nothing of the bot, measured once on the work of issues 6 to 10: 144/184, 7
 /// wrong, urgent 28/29, crisis 21/29, dosing 13/17. Its misses then showed the categories still
 /// missing (kinds of indirect crisis wording per language, dosing in disguise, non-native
@@ -132,7 +136,7 @@ fn third_heldout_set_keeps_its_floor() {
     assert_every_language(&report, 7);
 }
 
-/// `tests/data/heldout4-english.jsonl` (150 English questions) and `heldout4-safety.jsonl` (153
+/// `knowledge/examples/heldout4-english.jsonl` (150 English questions) and `heldout4-safety.jsonl` (153
 /// safety lines and look-alikes in seven languages): written by teammates who saw nothing of
 /// the bot, measured blind at 129/150 with 9 wrong, and urgent 39/40, crisis 28/40, dosing
 /// 20/25 with 1 false alarm in 73. Their misses were then fixed by category; their floors
@@ -148,7 +152,7 @@ fn fourth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `tests/data/heldout5.jsonl`: 260 lines (140 English, 20 in each of six other languages) by a
+/// `knowledge/examples/heldout5.jsonl`: 260 lines (140 English, 20 in each of six other languages) by a
 /// teammate who saw nothing of the bot, measured blind after the heldout4 fixes: 208/260 with
 /// 5 wrong, urgent 34/36, crisis 32/36, dosing 24/28, 1 false alarm in 188. Fixed by category
 /// since; its floor guards those fixes.
@@ -159,7 +163,7 @@ fn fifth_heldout_set_keeps_its_floor() {
     assert_every_language(&report, 7);
 }
 
-/// `tests/data/heldout6-english.jsonl` (170 lines) and `heldout6-languages.jsonl` (150 lines in
+/// `knowledge/examples/heldout6-english.jsonl` (170 lines) and `heldout6-languages.jsonl` (150 lines in
 /// six languages): written last by teammates who saw nothing of the bot and measured once,
 /// blind, on the finished work: English 153/170 with 5 wrong (2.9%), urgent 8/8, crisis 8/10,
 /// dosing 6/6, 1 false alarm in 152; the six languages urgent 34/36, crisis 38/42, dosing
@@ -176,7 +180,7 @@ fn sixth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `tests/data/heldout7-*.jsonl`, written at the start of the third session by teammates who saw
+/// `knowledge/examples/heldout7-*.jsonl`, written at the start of the third session by teammates who saw
 /// only `topics.md`, and measured blind on that session's starting code: English 149/170 with
 /// 8 wrong (4.7%); English safety (140) urgent 29/30, crisis 18/35, dosing 25/30, 3 false
 /// alarms in 75; six languages (180) urgent 38/42, crisis 43/48, dosing 35/42, 2 false alarms
@@ -201,7 +205,7 @@ fn seventh_heldout_sets_keep_their_floors() {
     assert_eq!(report.false_alarms().0, 0, "{summary}");
 }
 
-/// `tests/data/heldout8-english.jsonl` (180) and `heldout8-languages.jsonl` (210 in seven
+/// `knowledge/examples/heldout8-english.jsonl` (180) and `heldout8-languages.jsonl` (210 in seven
 /// languages), written in the middle of the third session by teammates who saw only
 /// `topics.md`, and measured once, blind, on that session's work: English 158/180 with 8 wrong
 /// (4.4%), urgent 9/10, crisis 6/10, dosing 9/10; seven languages urgent 49/49, crisis 53/56,
@@ -219,7 +223,7 @@ fn eighth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `tests/data/heldout9-english.jsonl` (170) and `heldout9-languages.jsonl` (210 in seven
+/// `knowledge/examples/heldout9-english.jsonl` (170) and `heldout9-languages.jsonl` (210 in seven
 /// languages), written last in the third session by teammates who saw only `topics.md`, and
 /// measured once, blind, on the finished work: English 155/170 with 4 wrong (2.4%), urgent
 /// 9/10, crisis 7/10, dosing 10/10; seven languages urgent 49/49, crisis 50/56, dosing 42/49,
@@ -236,7 +240,7 @@ fn ninth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `tests/data/heldout10-english.jsonl` (160, a third of them safety lines) and
+/// `knowledge/examples/heldout10-english.jsonl` (160, a third of them safety lines) and
 /// `heldout10-languages.jsonl` (210 in seven languages), written after everything else by
 /// teammates who saw only `topics.md`, and measured once, blind, on the finished work: English
 /// 145/160 with 4 wrong (2.5%), urgent 15/15, crisis 17/20, dosing 14/15, 1 false alarm in 125;
@@ -253,7 +257,7 @@ fn tenth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `tests/data/heldout11-english.jsonl` (150, half of them safety lines) and
+/// `knowledge/examples/heldout11-english.jsonl` (150, half of them safety lines) and
 /// `heldout11-languages.jsonl` (270 in six languages), written at the start of the fourth
 /// session by teammates who saw only `topics.md`, and measured once, blind, on the code of that
 /// day: English urgent 20/20, crisis 15/25, dosing 20/25, 3 false alarms in 80, 117/150 with 7
@@ -270,7 +274,7 @@ fn eleventh_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `tests/data/heldout12-english.jsonl` (120) and `heldout12-languages.jsonl` (240 in six
+/// `knowledge/examples/heldout12-english.jsonl` (120) and `heldout12-languages.jsonl` (240 in six
 /// languages), written after the first fixes of that session and measured once, blind, on the
 /// code of their day: English urgent 15/15, crisis 12/20, dosing 16/20, 1 false alarm in 65,
 /// 97/120 with 4 wrong; six languages urgent 45/48, crisis 39/66, dosing 57/66, no false alarm.
@@ -286,7 +290,7 @@ fn twelfth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `tests/data/heldout13-english.jsonl` (120) and `heldout13-languages.jsonl` (German, Italian,
+/// `knowledge/examples/heldout13-english.jsonl` (120) and `heldout13-languages.jsonl` (German, Italian,
 /// Polish, Spanish, Portuguese and French, 40 each), measured once, blind: English on the code
 /// the session started with (urgent 14/15, crisis 14/20, dosing 20/20, no false alarm in 65,
 /// 108/120 with 1 wrong), each group of three languages on the code of the day it arrived
@@ -303,7 +307,7 @@ fn thirteenth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `tests/data/heldout14-english.jsonl` (180) and `heldout14-languages.jsonl` (six languages, 40
+/// `knowledge/examples/heldout14-english.jsonl` (180) and `heldout14-languages.jsonl` (six languages, 40
 /// each), the last blind round, measured once on the code of the day: English urgent 23/23,
 /// crisis 22/30, dosing 29/30, false alarms 5 in 97, 153/180 with 6 wrong; the six languages
 /// urgent 45/48, crisis 50/66, dosing 63/66, no false alarm. Their misses were then fixed by
@@ -325,7 +329,7 @@ fn fourteenth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `tests/data/heldout15-english.jsonl` (120) and `heldout15-languages.jsonl` (six languages, 40
+/// `knowledge/examples/heldout15-english.jsonl` (120) and `heldout15-languages.jsonl` (six languages, 40
 /// each), measured once, blind, on the code of the day (d2dfcc2): English urgent 14/15, crisis
 /// 16/20, dosing 19/20, false alarms 5 in 65, 101/120 with 5 wrong; the six languages urgent
 /// 47/48, crisis 54/66, dosing 57/66, no false alarm. Their misses were then fixed by category.
@@ -340,7 +344,7 @@ fn fifteenth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `tests/data/heldout16-english.jsonl` (120) and `heldout16-languages.jsonl` (six languages, 40
+/// `knowledge/examples/heldout16-english.jsonl` (120) and `heldout16-languages.jsonl` (six languages, 40
 /// each), the last blind round, measured once on the code of the day (0eb14cf, before any of its
 /// lines was read): English urgent 13/15, crisis 12/20, dosing 18/20, false alarms 2 in 65, 97/120
 /// with 5 wrong; the six languages urgent 46/48, crisis 45/66, dosing 58/66, no false alarm.
@@ -410,7 +414,7 @@ fn assert_english_and_safety_floors(
     assert_every_language(&report, languages);
 }
 
-/// `tests/data/safety-blind.jsonl`: 196 safety messages and look-alikes in seven languages,
+/// `knowledge/examples/safety-blind.jsonl`: 196 safety messages and look-alikes in seven languages,
 /// written by a teammate who saw neither the patterns nor the dev sets. Measured before the
 /// safety layer read by meaning: urgent 10/49, crisis 4/56, dosing 4/35, false alarms 4/91.
 /// Its misses were then used to find the categories the layer lacked (not to fit lines), so it
@@ -422,7 +426,7 @@ fn safety_blind_set_keeps_the_floor_in_every_language() {
     assert_every_language(&report, 7);
 }
 
-/// `tests/data/safety/<lang>.jsonl`: our own safety messages per language, with the look-alikes
+/// `knowledge/examples/safety/<lang>.jsonl`: our own safety messages per language, with the look-alikes
 /// that must not fire (figures of speech, negated signs, Raynaud's, old scars, confusing
 /// advice).
 #[test]

@@ -15,7 +15,7 @@ fn shared() -> PathBuf {
 }
 
 /// A copy of `knowledge/` in a temporary directory, for breaking.
-fn copy_of_knowledge() -> tempfile::TempDir {
+pub(crate) fn copy_of_knowledge() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     copy_dir(&knowledge_dir(), dir.path());
     dir
@@ -34,7 +34,7 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+pub(crate) fn edit(dir: &Path, file: &str, from: &str, to: &str) {
     let path = dir.join(file);
     let text = std::fs::read_to_string(&path).expect("read");
     assert!(
@@ -418,4 +418,46 @@ fn check_reports_interface_texts_with_wrong_placeholders() {
     ] {
         assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
     }
+}
+
+#[test]
+fn check_validates_the_labelled_examples() {
+    let dir = copy_of_knowledge();
+    let d = dir.path();
+    std::fs::write(
+        d.join("examples/broken.jsonl"),
+        concat!(
+            "{\"q\": \"what is it\", \"expect\": \"what-is\"}\n",
+            "{\"q\": \"what is it\"\n",
+            "{\"q\": \"what is it\", \"expect\": \"no-such-entry\"}\n",
+            "{\"q\": \"was ist das\", \"expect\": \"what-is\", \"lang\": \"xx\"}\n",
+        ),
+    )
+    .expect("write");
+    edit(
+        d,
+        "safety.toml",
+        "[resemblance.languages]\n",
+        "[resemblance.languages]\nxx = 3.0\n",
+    );
+    let (ok, text) = check(d);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("examples/broken.jsonl [line 2]: is not a labelled message"),
+        "{text}"
+    );
+    assert!(text.contains("[line 3]: label 'no-such-entry'"), "{text}");
+    assert!(text.contains("[line 4]: language 'xx'"), "{text}");
+    assert!(text.contains("threshold for 'xx'"), "{text}");
+    assert!(!text.contains("[line 1]"), "{text}");
+
+    // The resemblance reader with nothing to learn from is a problem, not a silent no-op.
+    let dir = copy_of_knowledge();
+    std::fs::remove_dir_all(dir.path().join("examples")).expect("remove");
+    let (ok, text) = check(dir.path());
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("safety.toml [resemblance]: needs labelled crisis messages"),
+        "{text}"
+    );
 }

@@ -899,3 +899,83 @@ fn separate_acts_of_putting_affairs_in_order_add_up() {
         "{full}"
     );
 }
+
+/// A base whose labelled messages teach a crisis wording no list has: "the grey fog" that
+/// pulls the writer under. Made up for this test, so that it cannot pass by the lists.
+fn bot_learning_from(fog: &[&str], others: &[&str], resemblance: bool) -> Bot {
+    let dir = crate::knowledge::copy_of_knowledge();
+    let mut lines = String::new();
+    for (text, label) in fog
+        .iter()
+        .map(|t| (t, "crisis"))
+        .chain(others.iter().map(|t| (t, "none")))
+    {
+        lines.push_str(&serde_json::json!({"q": text, "expect": label}).to_string());
+        lines.push('\n');
+    }
+    std::fs::write(dir.path().join("examples/fog.jsonl"), lines).expect("write");
+    if !resemblance {
+        // The [resemblance] tables close safety.toml.
+        let path = dir.path().join("safety.toml");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let cut = text.find("\n[resemblance]").expect("a [resemblance] table");
+        std::fs::write(&path, &text[..cut]).expect("write");
+    }
+    let kb = KnowledgeBase::load(dir.path()).expect("valid base");
+    Bot::new(kb).expect("bot builds")
+}
+
+#[test]
+fn the_resemblance_adds_crisis_wording_the_lists_lack() {
+    let fog = [
+        "the grey fog is pulling me under again and honestly I am ready to let it take me",
+        "every night the grey fog pulls at me harder and I have stopped fighting the fog",
+        "I think this is the week I let the grey fog pull me under for good, my lumps or not",
+        "the fog keeps pulling me under and one of these nights I will not swim back up",
+        "nobody sees the grey fog pulling me under, I am tired of swimming against it",
+        "the grey fog wants me and tonight I feel like letting it pull me all the way under",
+    ];
+    let others = [
+        "the morning fog makes my fingers ache when I walk the dog",
+        "is swimming good for the lumps on my elbows",
+        "my knees are grey and dry in winter, is that calcium",
+        "can the deposits pull on the skin when I bend my fingers",
+        "I feel tired after dialysis, is that normal",
+        "what are the chances the deposits come back after surgery",
+    ];
+    let message = "Long day at the clinic again. The grey fog has been pulling me under all week and I am nearly ready to let it win.";
+
+    let without = bot_learning_from(&fog, &others, false);
+    assert_ne!(
+        without.ask(message).kind(),
+        ReplyKind::Crisis,
+        "the lists alone should not know this wording\n{}",
+        without.explain(message)
+    );
+    let with = bot_learning_from(&fog, &others, true);
+    let explained = with.explain(message).to_string();
+    assert_eq!(with.ask(message).kind(), ReplyKind::Crisis, "{explained}");
+    assert!(
+        explained.contains("resemblance: ") && explained.contains("CRISIS"),
+        "{explained}"
+    );
+
+    // It adds a crisis flag, never takes one, and asks nothing where the lists saw urgent
+    // signs, a figure of speech, or too few words.
+    for (text, kind) in [
+        (
+            "The grey fog is pulling me under and my fingertip went black and cold today.",
+            ReplyKind::Urgent,
+        ),
+        ("I want to die.", ReplyKind::Crisis),
+    ] {
+        assert_eq!(with.ask(text).kind(), kind, "{}", with.explain(text));
+    }
+    for text in [
+        "grey fog pulling me under",
+        "is swimming good for the lumps on my elbows",
+        "I'm dying to know if the fog in the mornings makes the deposits ache, it pulls at my joints",
+    ] {
+        assert_ne!(with.ask(text).kind(), ReplyKind::Crisis, "{}", with.explain(text));
+    }
+}

@@ -1,0 +1,157 @@
+//! Labelled messages (`examples/**/*.jsonl`): what real writers asked, and what the bot should
+//! have made of it.
+//!
+//! They are the blind sets teammates wrote and the per-language safety sets, one message per
+//! line as `{"q": "...", "expect": "id|urgent|crisis|dosing|none", "lang": "de"}`. The floors in
+//! `tests/` measure the bot on them, and the safety layer learns from them how crisis messages
+//! read (`safety::resemblance`): lists of words catch the wording they were written for, and a
+//! model of the labelled lines carries over to wording nobody listed. They ship in the binary
+//! for that reason.
+
+use serde::Deserialize;
+
+use super::{KnowledgeBase, Problem};
+
+/// Labels that are not entry ids.
+pub const SPECIAL_LABELS: [&str; 4] = ["urgent", "crisis", "dosing", "none"];
+
+/// Where the labelled messages live in the knowledge directory.
+const FOLDER: &str = "examples/";
+
+/// One labelled message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    /// The file, relative to the knowledge directory.
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    pub text: String,
+    /// An entry id or one of [`SPECIAL_LABELS`].
+    pub label: String,
+    /// Other labels that are as right.
+    pub also: Vec<String>,
+    /// The language it is written in; English when the line does not say.
+    pub language: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Line {
+    q: String,
+    expect: String,
+    #[serde(default)]
+    also: Vec<String>,
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// Whether `file` (relative to the knowledge directory) holds labelled messages.
+pub(super) fn is_examples_file(file: &str) -> bool {
+    file.starts_with(FOLDER) && file.ends_with(".jsonl")
+}
+
+/// The labelled messages of every examples file, and a problem for each line that is not one.
+pub(super) fn parse(files: &[(String, String)]) -> (Vec<Example>, Vec<Problem>) {
+    let mut examples = Vec::new();
+    let mut problems = Vec::new();
+    for (file, text) in files.iter().filter(|(f, _)| is_examples_file(f)) {
+        for (i, raw) in text.lines().enumerate() {
+            if raw.trim().is_empty() {
+                continue;
+            }
+            let line = i + 1;
+            match serde_json::from_str::<Line>(raw) {
+                Ok(parsed) if !parsed.q.trim().is_empty() => examples.push(Example {
+                    file: file.clone(),
+                    line,
+                    text: parsed.q,
+                    label: parsed.expect,
+                    also: parsed.also,
+                    language: parsed.lang.unwrap_or_else(|| "en".to_string()),
+                }),
+                Ok(_) => problems.push(problem(file, line, "\"q\" is empty".to_string())),
+                Err(err) => problems.push(problem(
+                    file,
+                    line,
+                    format!(
+                        "is not a labelled message ({err}); write {{\"q\": \"...\", \"expect\": \"id|urgent|crisis|dosing|none\", \"lang\": \"en\"}}"
+                    ),
+                )),
+            }
+        }
+    }
+    (examples, problems)
+}
+
+/// Labels that name no entry, languages the base does not read, and a resemblance model with
+/// nothing to learn from.
+pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for example in &kb.examples {
+        for label in std::iter::once(&example.label).chain(&example.also) {
+            if !SPECIAL_LABELS.contains(&label.as_str()) && kb.entry(label).is_none() {
+                problems.push(problem(
+                    &example.file,
+                    example.line,
+                    format!("label '{label}' is neither an entry id nor one of {SPECIAL_LABELS:?}"),
+                ));
+            }
+        }
+        if !kb.languages.iter().any(|l| l.code == example.language) {
+            problems.push(problem(
+                &example.file,
+                example.line,
+                format!(
+                    "language '{}' is not one of languages/*.toml",
+                    example.language
+                ),
+            ));
+        }
+    }
+    if let Some(resemblance) = &kb.safety.resemblance {
+        let crisis = kb.examples.iter().filter(|e| e.label == "crisis").count();
+        if crisis == 0 || crisis == kb.examples.len() {
+            problems.push(Problem {
+                file: "safety.toml".to_string(),
+                item: Some("resemblance".to_string()),
+                message: format!(
+                    "needs labelled crisis messages and others in {FOLDER} to learn from; it has {crisis} of {}",
+                    kb.examples.len()
+                ),
+            });
+        }
+        let thresholds = std::iter::once(("", resemblance.threshold)).chain(
+            resemblance
+                .languages
+                .iter()
+                .map(|(code, &t)| (code.as_str(), t)),
+        );
+        for (code, threshold) in thresholds {
+            if !threshold.is_finite() {
+                problems.push(Problem {
+                    file: "safety.toml".to_string(),
+                    item: Some("resemblance".to_string()),
+                    message: format!("threshold {code} is not a number"),
+                });
+            }
+            if !code.is_empty() && !kb.languages.iter().any(|l| l.code == code) {
+                problems.push(Problem {
+                    file: "safety.toml".to_string(),
+                    item: Some("resemblance".to_string()),
+                    message: format!(
+                        "gives a threshold for '{code}', which is not one of languages/*.toml"
+                    ),
+                });
+            }
+        }
+    }
+    problems
+}
+
+fn problem(file: &str, line: usize, message: String) -> Problem {
+    Problem {
+        file: file.to_string(),
+        item: Some(format!("line {line}")),
+        message,
+    }
+}

@@ -1,0 +1,343 @@
+//! The second crisis reader: how much a message resembles the crisis messages people wrote.
+//!
+//! The concept lists catch the wording they were written for, and every blind set written after
+//! a round of new words still brought wording nobody had listed: "da wär es schnell vorbei",
+//! "spero che finisca lì". The labelled messages (`knowledge/examples`) hold thousands of lines
+//! in seven languages, crisis and not. A naive Bayes model of them, one per language, over word
+//! beginnings (five letters, so "cansada", "cansado" and "cansancio" are one sign) and pairs of
+//! them, carries over to wording that shares a word or two with what it learnt from.
+//!
+//! It only ever adds a crisis flag, and only where the lists saw no reason against one (see
+//! `Safety::read`); its threshold is set high, per language, from rounds left out of training.
+
+use std::collections::HashMap;
+
+use crate::knowledge::examples::Example;
+use crate::knowledge::ResemblanceSettings;
+use crate::language::normalize::normalize;
+
+/// How many letters of a word make its sign: enough to tell words apart, few enough that the
+/// forms of one word ("morir", "morire", "morirei") share it.
+const PREFIX_CHARS: usize = 5;
+
+/// Laplace smoothing: a sign seen once in one class and never in the other is evidence, not
+/// proof.
+const SMOOTHING: f64 = 0.5;
+
+/// A language with fewer crisis lines or fewer others than this borrows English's model.
+const MIN_EXAMPLES: usize = 2;
+
+/// How many signs `--explain` names.
+const EXPLAINED_SIGNS: usize = 5;
+
+/// One language's model: the weight of each sign (the log of how much likelier it is in a
+/// crisis line than in another), and the prior log-odds.
+#[derive(Debug)]
+struct Model {
+    weights: HashMap<u64, f64>,
+    prior: f64,
+}
+
+/// The resemblance reader: a model per language and the threshold each must reach.
+#[derive(Debug)]
+pub struct Resemblance {
+    /// (language code, model, threshold).
+    models: Vec<(String, Model, f64)>,
+    /// Shorter messages are not read (see `ResemblanceSettings::min_words`).
+    pub min_words: usize,
+    /// The model read for a language without one of its own.
+    fallback: Option<usize>,
+}
+
+/// How a message scored, for `ask --explain`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// The language whose model read it.
+    pub language: String,
+    pub score: f64,
+    pub threshold: f64,
+    /// The signs that weighed most towards crisis, with their weights.
+    pub leading: Vec<(String, f64)>,
+}
+
+impl Reading {
+    pub fn resembles(&self) -> bool {
+        self.score >= self.threshold
+    }
+}
+
+impl Resemblance {
+    /// Learns from `examples`: crisis lines against every other line, language by language.
+    /// `fallback` is the language whose model reads languages without one.
+    pub fn train(
+        examples: &[Example],
+        settings: &ResemblanceSettings,
+        fallback: &str,
+    ) -> Resemblance {
+        let mut by_language: Vec<(&str, Vec<&Example>)> = Vec::new();
+        for example in examples {
+            match by_language
+                .iter_mut()
+                .find(|(code, _)| *code == example.language)
+            {
+                Some((_, list)) => list.push(example),
+                None => by_language.push((&example.language, vec![example])),
+            }
+        }
+        let mut models = Vec::new();
+        for (code, list) in by_language {
+            let signs: Vec<(bool, Vec<u64>)> = list
+                .iter()
+                .map(|e| {
+                    let mut found = Vec::new();
+                    signs(&normalize(&e.text), |hash, _| found.push(hash));
+                    found.sort_unstable();
+                    found.dedup();
+                    (e.label == "crisis", found)
+                })
+                .collect();
+            if let Some(model) = Model::learn(&signs) {
+                let threshold = settings
+                    .languages
+                    .get(code)
+                    .copied()
+                    .unwrap_or(settings.threshold);
+                models.push((code.to_string(), model, threshold));
+            }
+        }
+        let fallback = models.iter().position(|(code, ..)| code == fallback);
+        Resemblance {
+            models,
+            fallback,
+            min_words: settings.min_words,
+        }
+    }
+
+    /// How `normalized` (a normalised message) reads to the model of language `code`; `None`
+    /// when neither that language nor the fallback has one.
+    pub fn read(&self, code: &str, normalized: &str, explain: bool) -> Option<Reading> {
+        let index = self
+            .models
+            .iter()
+            .position(|(c, ..)| c == code)
+            .or(self.fallback)?;
+        let (language, model, threshold) = &self.models[index];
+        let mut seen: Vec<u64> = Vec::with_capacity(2 * normalized.len() / 4);
+        signs(normalized, |hash, _| seen.push(hash));
+        seen.sort_unstable();
+        seen.dedup();
+        let score = model.prior
+            + seen
+                .iter()
+                .filter_map(|hash| model.weights.get(hash))
+                .sum::<f64>();
+        let mut leading: Vec<(u64, String, f64)> = Vec::new();
+        if explain {
+            signs(normalized, |hash, name| match model.weights.get(&hash) {
+                Some(&weight) if weight > 0.0 && !leading.iter().any(|l| l.0 == hash) => {
+                    leading.push((hash, name(), weight))
+                }
+                _ => {}
+            });
+            leading.sort_by(|a, b| b.2.total_cmp(&a.2));
+            leading.truncate(EXPLAINED_SIGNS);
+        }
+        let leading = leading.into_iter().map(|(_, name, w)| (name, w)).collect();
+        Some(Reading {
+            language: language.clone(),
+            score,
+            threshold: *threshold,
+            leading,
+        })
+    }
+}
+
+impl Model {
+    /// Multinomial naive Bayes over the signs of each line, each sign counted once per line.
+    fn learn(lines: &[(bool, Vec<u64>)]) -> Option<Model> {
+        let crisis_lines = lines.iter().filter(|(crisis, _)| *crisis).count();
+        let other_lines = lines.len() - crisis_lines;
+        if crisis_lines < MIN_EXAMPLES || other_lines < MIN_EXAMPLES {
+            return None;
+        }
+        // (in crisis lines, in others)
+        let mut counts: HashMap<u64, (f64, f64)> = HashMap::new();
+        let (mut crisis_total, mut other_total) = (0.0, 0.0);
+        for (crisis, signs) in lines {
+            for &sign in signs {
+                let count = counts.entry(sign).or_default();
+                if *crisis {
+                    count.0 += 1.0;
+                    crisis_total += 1.0;
+                } else {
+                    count.1 += 1.0;
+                    other_total += 1.0;
+                }
+            }
+        }
+        let vocabulary = counts.len() as f64;
+        let crisis_denominator = crisis_total + SMOOTHING * vocabulary;
+        let other_denominator = other_total + SMOOTHING * vocabulary;
+        let weights = counts
+            .into_iter()
+            .map(|(sign, (c, o))| {
+                let weight = ((c + SMOOTHING) / crisis_denominator).ln()
+                    - ((o + SMOOTHING) / other_denominator).ln();
+                (sign, weight)
+            })
+            .collect();
+        Some(Model {
+            weights,
+            prior: (crisis_lines as f64 / other_lines as f64).ln(),
+        })
+    }
+}
+
+/// Calls `found` with each sign of `normalized`: every word's beginning, and every pair of
+/// neighbouring beginnings. The name is built only when asked for (`--explain`).
+fn signs(normalized: &str, mut found: impl FnMut(u64, &dyn Fn() -> String)) {
+    let mut previous: Option<&str> = None;
+    for word in normalized.split(' ').filter(|w| !w.is_empty()) {
+        let prefix = match word.char_indices().nth(PREFIX_CHARS) {
+            Some((end, _)) => &word[..end],
+            None => word,
+        };
+        found(hash(&[prefix]), &|| prefix.to_string());
+        if let Some(before) = previous {
+            found(hash(&[before, prefix]), &|| format!("{before} {prefix}"));
+        }
+        previous = Some(prefix);
+    }
+}
+
+/// FNV-1a over the parts, with a separator no normalised word contains.
+fn hash(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in part.as_bytes().iter().chain(b"\0") {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example(text: &str, label: &str, language: &str) -> Example {
+        Example {
+            file: "examples/test.jsonl".into(),
+            line: 1,
+            text: text.into(),
+            label: label.into(),
+            also: Vec::new(),
+            language: language.into(),
+        }
+    }
+
+    fn settings(threshold: f64) -> ResemblanceSettings {
+        ResemblanceSettings {
+            threshold,
+            min_words: 0,
+            languages: Default::default(),
+        }
+    }
+
+    fn trained() -> Resemblance {
+        Resemblance::train(
+            &[
+                example(
+                    "I feel the grey fog pulling me under for good",
+                    "crisis",
+                    "en",
+                ),
+                example(
+                    "the fog is pulling at me and I want it to win",
+                    "crisis",
+                    "en",
+                ),
+                example(
+                    "my finger is red and hot with fog on the window",
+                    "urgent",
+                    "en",
+                ),
+                example(
+                    "what cream helps the lumps on my elbow",
+                    "home-remedies",
+                    "en",
+                ),
+                example("can I pull the lump out myself", "popping-squeezing", "en"),
+            ],
+            &settings(0.0),
+            "en",
+        )
+    }
+
+    #[test]
+    fn the_words_of_crisis_lines_weigh_towards_crisis() {
+        let model = trained();
+        let near = model
+            .read("en", "the fog keeps pulling me under", true)
+            .expect("English has a model");
+        let far = model
+            .read("en", "which cream for the lump on my elbow", false)
+            .expect("English has a model");
+        assert!(near.resembles(), "{near:?}");
+        assert!(!far.resembles(), "{far:?}");
+        assert!(near.score > far.score);
+        assert!(
+            near.leading.iter().any(|(sign, _)| sign == "pulli"),
+            "{near:?}"
+        );
+    }
+
+    #[test]
+    fn a_language_without_a_model_is_read_by_the_fallback() {
+        let model = trained();
+        let reading = model
+            .read("de", "the fog keeps pulling me under", false)
+            .expect("the fallback reads it");
+        assert_eq!(reading.language, "en");
+    }
+
+    #[test]
+    fn a_language_with_too_few_lines_gets_no_model() {
+        let model = Resemblance::train(
+            &[
+                example("quiero morir", "crisis", "es"),
+                example("que crema uso", "home-remedies", "es"),
+            ],
+            &settings(0.0),
+            "en",
+        );
+        assert_eq!(model.read("es", "quiero morir", false), None);
+    }
+
+    #[test]
+    fn a_language_threshold_overrides_the_default() {
+        let mut settings = settings(5.0);
+        settings.languages.insert("en".into(), -100.0);
+        let model = Resemblance::train(
+            &[
+                example("the fog pulls", "crisis", "en"),
+                example("the fog lifts", "crisis", "en"),
+                example("a cream", "none", "en"),
+                example("a lump", "none", "en"),
+            ],
+            &settings,
+            "en",
+        );
+        let reading = model.read("en", "a cream", false).expect("a model");
+        assert_eq!(reading.threshold, -100.0);
+        assert!(reading.resembles());
+    }
+
+    #[test]
+    fn word_beginnings_join_the_forms_of_a_word() {
+        let mut names = Vec::new();
+        signs("morire morirei", |_, name| names.push(name()));
+        assert_eq!(names, ["morir", "morir", "morir morir"]);
+    }
+}
