@@ -87,9 +87,9 @@ fn read(path: &Path) -> String {
     })
 }
 
-/// `knowledge/examples/heldout.jsonl`: 150 messages written by a teammate who saw neither the knowledge
-/// base nor the dev set. It was then used to find the safety layer's gaps, so it is no longer
-/// blind, but it keeps the matcher honest about words the dev set does not contain.
+/// `knowledge/examples/heldout.jsonl`: 150 messages written by a teammate who saw neither the
+/// knowledge base nor the dev set. It was then used to find the safety layer's gaps, so it is no
+/// longer blind, but it keeps the matcher honest about words the dev set does not contain.
 #[test]
 fn heldout_set_stays_above_the_floor() {
     assert_floor(
@@ -99,10 +99,10 @@ fn heldout_set_stays_above_the_floor() {
     );
 }
 
-/// `knowledge/examples/blind2.jsonl`: 120 more messages by another teammate who saw neither the base,
-/// the code nor the other sets. Measured blind at 85.0% (urgent 6/8, crisis 4/5), 88.3% after
-/// its safety misses were fixed; its floor guards those fixes. Its wrong answers are messages that tell a
-/// story with a strong word from a neighbouring entry ("my friend squeezed hers..."), so its
+/// `knowledge/examples/blind2.jsonl`: 120 more messages by another teammate who saw neither the
+/// base, the code nor the other sets. Measured blind at 85.0% (urgent 6/8, crisis 4/5), 88.3% after
+/// its safety misses were fixed; its floor guards those fixes. Its wrong answers are messages that
+/// tell a story with a strong word from a neighbouring entry ("my friend squeezed hers..."), so its
 /// ceiling is looser than the dev set's.
 #[test]
 fn second_blind_set_stays_above_the_floor() {
@@ -113,20 +113,20 @@ fn second_blind_set_stays_above_the_floor() {
     );
 }
 
-/// `knowledge/examples/heldout-final-english.jsonl` and `heldout-final-safety.jsonl`: written by teammates
-/// who saw nothing of the bot, measured blind once the matcher and safety work had landed
-/// (English 125/150, 8 wrong; safety urgent 31/35, crisis 32/42, dosing 16/21, 1 false alarm
-/// in 63), then used to find the categories still missing. No longer blind; their floors guard
-/// those fixes.
+/// `knowledge/examples/heldout-final-english.jsonl` and `heldout-final-safety.jsonl`: written by
+/// teammates who saw nothing of the bot, measured blind once the matcher and safety work had landed
+/// (English 125/150, 8 wrong; safety urgent 31/35, crisis 32/42, dosing 16/21, 1 false alarm in
+/// 63), then used to find the categories still missing. No longer blind; their floors guard those
+/// fixes.
 #[test]
 fn final_heldout_sets_keep_their_floors() {
     assert_floor(&data("heldout-final-english.jsonl"), 0.95, 0.02);
     assert_safety_floor(&report(&data("heldout-final-safety.jsonl")));
 }
 
-/// `knowledge/examples/heldout3.jsonl`: 184 lines (100 English, 14 in each of six other languages) by a
-/// teammate who saw nothing of the bot, measured once on the work of issues 6 to 10: 144/184, 7
-/// wrong, urgent 28/29, crisis 21/29, dosing 13/17. Its misses then showed the categories still
+/// `knowledge/examples/heldout3.jsonl`: 184 lines (100 English, 14 in each of six other languages)
+/// by a teammate who saw nothing of the bot, measured once on the work of issues 6 to 10: 144/184,
+/// 7 wrong, urgent 28/29, crisis 21/29, dosing 13/17. Its misses then showed the categories still
 /// missing (kinds of indirect crisis wording per language, dosing in disguise, non-native
 /// questions), fixed by category; no longer blind, its floor guards those fixes.
 #[test]
@@ -136,11 +136,11 @@ fn third_heldout_set_keeps_its_floor() {
     assert_every_language(&report, 7);
 }
 
-/// `knowledge/examples/heldout4-english.jsonl` (150 English questions) and `heldout4-safety.jsonl` (153
-/// safety lines and look-alikes in seven languages): written by teammates who saw nothing of
-/// the bot, measured blind at 129/150 with 9 wrong, and urgent 39/40, crisis 28/40, dosing
-/// 20/25 with 1 false alarm in 73. Their misses were then fixed by category; their floors
-/// guard those fixes.
+/// `knowledge/examples/heldout4-english.jsonl` (150 English questions) and `heldout4-safety.jsonl`
+/// (153 safety lines and look-alikes in seven languages): written by teammates who saw nothing of
+/// the bot, measured blind at 129/150 with 9 wrong, and urgent 39/40, crisis 28/40, dosing 20/25
+/// with 1 false alarm in 73. Their misses were then fixed by category; their floors guard those
+/// fixes.
 #[test]
 fn fourth_heldout_sets_keep_their_floors() {
     assert_english_and_safety_floors(
@@ -152,8 +152,8 @@ fn fourth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `knowledge/examples/heldout5.jsonl`: 260 lines (140 English, 20 in each of six other languages) by a
-/// teammate who saw nothing of the bot, measured blind after the heldout4 fixes: 208/260 with
+/// `knowledge/examples/heldout5.jsonl`: 260 lines (140 English, 20 in each of six other languages)
+/// by a teammate who saw nothing of the bot, measured blind after the heldout4 fixes: 208/260 with
 /// 5 wrong, urgent 34/36, crisis 32/36, dosing 24/28, 1 false alarm in 188. Fixed by category
 /// since; its floor guards those fixes.
 #[test]
@@ -163,12 +163,11 @@ fn fifth_heldout_set_keeps_its_floor() {
     assert_every_language(&report, 7);
 }
 
-/// `knowledge/examples/heldout6-english.jsonl` (170 lines) and `heldout6-languages.jsonl` (150 lines in
-/// six languages): written last by teammates who saw nothing of the bot and measured once,
+/// `knowledge/examples/heldout6-english.jsonl` (170 lines) and `heldout6-languages.jsonl` (150
+/// lines in six languages): written last by teammates who saw nothing of the bot and measured once,
 /// blind, on the finished work: English 153/170 with 5 wrong (2.9%), urgent 8/8, crisis 8/10,
-/// dosing 6/6, 1 false alarm in 152; the six languages urgent 34/36, crisis 38/42, dosing
-/// 26/30, no false alarm. Their misses were then fixed by category; their floors guard those
-/// fixes.
+/// dosing 6/6, 1 false alarm in 152; the six languages urgent 34/36, crisis 38/42, dosing 26/30, no
+/// false alarm. Their misses were then fixed by category; their floors guard those fixes.
 #[test]
 fn sixth_heldout_sets_keep_their_floors() {
     assert_english_and_safety_floors(
@@ -180,13 +179,13 @@ fn sixth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `knowledge/examples/heldout7-*.jsonl`, written at the start of the third session by teammates who saw
-/// only `topics.md`, and measured blind on that session's starting code: English 149/170 with
-/// 8 wrong (4.7%); English safety (140) urgent 29/30, crisis 18/35, dosing 25/30, 3 false
-/// alarms in 75; six languages (180) urgent 38/42, crisis 43/48, dosing 35/42, 2 false alarms
-/// in 90. Their misses were then fixed by category. One crisis line stays missed on purpose
-/// ("a way to make the pain stop for good? Not the lumps. Me."): the words that would catch it
-/// are the words of a treatment question.
+/// `knowledge/examples/heldout7-*.jsonl`, written at the start of the third session by teammates
+/// who saw only `topics.md`, and measured blind on that session's starting code: English 149/170
+/// with 8 wrong (4.7%); English safety (140) urgent 29/30, crisis 18/35, dosing 25/30, 3 false
+/// alarms in 75; six languages (180) urgent 38/42, crisis 43/48, dosing 35/42, 2 false alarms in
+/// 90. Their misses were then fixed by category. One crisis line stays missed on purpose ("a way to
+/// make the pain stop for good? Not the lumps. Me."): the words that would catch it are the words
+/// of a treatment question.
 #[test]
 fn seventh_heldout_sets_keep_their_floors() {
     assert_english_and_safety_floors(
@@ -290,9 +289,9 @@ fn twelfth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `knowledge/examples/heldout13-english.jsonl` (120) and `heldout13-languages.jsonl` (German, Italian,
-/// Polish, Spanish, Portuguese and French, 40 each), measured once, blind: English on the code
-/// the session started with (urgent 14/15, crisis 14/20, dosing 20/20, no false alarm in 65,
+/// `knowledge/examples/heldout13-english.jsonl` (120) and `heldout13-languages.jsonl` (German,
+/// Italian, Polish, Spanish, Portuguese and French, 40 each), measured once, blind: English on the
+/// code the session started with (urgent 14/15, crisis 14/20, dosing 20/20, no false alarm in 65,
 /// 108/120 with 1 wrong), each group of three languages on the code of the day it arrived
 /// (de-it-pl: urgent 24/24, crisis 28/33, dosing 28/33; es-pt-fr: urgent 24/24, crisis 25/33,
 /// dosing 30/33; no false alarm in either). Their misses were then fixed by category.
@@ -307,12 +306,12 @@ fn thirteenth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `knowledge/examples/heldout14-english.jsonl` (180) and `heldout14-languages.jsonl` (six languages, 40
-/// each), the last blind round, measured once on the code of the day: English urgent 23/23,
-/// crisis 22/30, dosing 29/30, false alarms 5 in 97, 153/180 with 6 wrong; the six languages
+/// `knowledge/examples/heldout14-english.jsonl` (180) and `heldout14-languages.jsonl` (six
+/// languages, 40 each), the last blind round, measured once on the code of the day: English urgent
+/// 23/23, crisis 22/30, dosing 29/30, false alarms 5 in 97, 153/180 with 6 wrong; the six languages
 /// urgent 45/48, crisis 50/66, dosing 63/66, no false alarm. Their misses were then fixed by
-/// category. Two English false alarms are left on purpose, a dry black scab and breathlessness
-/// on the stairs told as old: excusing either would also excuse a calciphylaxis eschar or new
+/// category. Two English false alarms are left on purpose, a dry black scab and breathlessness on
+/// the stairs told as old: excusing either would also excuse a calciphylaxis eschar or new
 /// breathlessness, so this English floor allows those two and no more.
 #[test]
 fn fourteenth_heldout_sets_keep_their_floors() {
@@ -329,10 +328,11 @@ fn fourteenth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `knowledge/examples/heldout15-english.jsonl` (120) and `heldout15-languages.jsonl` (six languages, 40
-/// each), measured once, blind, on the code of the day (d2dfcc2): English urgent 14/15, crisis
-/// 16/20, dosing 19/20, false alarms 5 in 65, 101/120 with 5 wrong; the six languages urgent
-/// 47/48, crisis 54/66, dosing 57/66, no false alarm. Their misses were then fixed by category.
+/// `knowledge/examples/heldout15-english.jsonl` (120) and `heldout15-languages.jsonl` (six
+/// languages, 40 each), measured once, blind, on the code of the day (d2dfcc2): English urgent
+/// 14/15, crisis 16/20, dosing 19/20, false alarms 5 in 65, 101/120 with 5 wrong; the six languages
+/// urgent 47/48, crisis 54/66, dosing 57/66, no false alarm. Their misses were then fixed by
+/// category.
 #[test]
 fn fifteenth_heldout_sets_keep_their_floors() {
     assert_english_and_safety_floors(
@@ -344,15 +344,15 @@ fn fifteenth_heldout_sets_keep_their_floors() {
     );
 }
 
-/// `knowledge/examples/heldout16-english.jsonl` (120) and `heldout16-languages.jsonl` (six languages, 40
-/// each), the last blind round, measured once on the code of the day (0eb14cf, before any of its
-/// lines was read): English urgent 13/15, crisis 12/20, dosing 18/20, false alarms 2 in 65, 97/120
-/// with 5 wrong; the six languages urgent 46/48, crisis 45/66, dosing 58/66, no false alarm.
-/// Their misses were then fixed by category, except two English lines this floor allows: a
-/// finger gone dusky, cold and numb from someone who says "I know my Raynaud's and this isn't
-/// it" (a denial told after the excuse, which the exclusions cannot read yet), and four short
-/// lines of despair ("cant do this / no more / whats the point / sorry everyone") whose words
-/// each also open everyday messages.
+/// `knowledge/examples/heldout16-english.jsonl` (120) and `heldout16-languages.jsonl` (six
+/// languages, 40 each), the last blind round, measured once on the code of the day (0eb14cf, before
+/// any of its lines was read): English urgent 13/15, crisis 12/20, dosing 18/20, false alarms 2 in
+/// 65, 97/120 with 5 wrong; the six languages urgent 46/48, crisis 45/66, dosing 58/66, no false
+/// alarm. Their misses were then fixed by category, except two English lines this floor allows: a
+/// finger gone dusky, cold and numb from someone who says "I know my Raynaud's and this isn't it"
+/// (a denial told after the excuse, which the exclusions cannot read yet), and four short lines of
+/// despair ("cant do this / no more / whats the point / sorry everyone") whose words each also open
+/// everyday messages.
 #[test]
 fn sixteenth_heldout_sets_keep_their_floors() {
     let english = Allowance {
@@ -365,6 +365,24 @@ fn sixteenth_heldout_sets_keep_their_floors() {
         "heldout16-english.jsonl",
         &english,
         "heldout16-languages.jsonl",
+    );
+}
+
+/// `knowledge/examples/heldout18-english.jsonl` (120) and `heldout18-languages.jsonl` (six
+/// languages, 40 each), written for the resemblance reader by teammates who saw only
+/// `topics.md`, and measured before anything was tuned. On the code before the reader (4d16988):
+/// English urgent 13/15, crisis 10/20, dosing 20/20, no false alarm, 103/120 with 3 wrong; the
+/// six languages urgent 43/48, crisis 53/66, dosing 62/66, one false alarm (a dosing question
+/// given the crisis reply). With the reader, its thresholds set on heldout13-16 left out:
+/// English crisis 16/20, the six languages 64/66. Their misses were then fixed by category.
+#[test]
+fn eighteenth_heldout_sets_keep_their_floors() {
+    assert_english_and_safety_floors(
+        "heldout18-english.jsonl",
+        0.94,
+        0.03,
+        "heldout18-languages.jsonl",
+        6,
     );
 }
 
@@ -399,8 +417,8 @@ fn assert_measured_floors(english: &str, allowance: &Allowance, languages: &str)
     assert_every_language(&languages, 6);
 }
 
-/// An English set's accuracy and its share of wrong answers, and a safety set's floor in each of its
-/// `languages`.
+/// An English set's accuracy and its share of wrong answers, and a safety set's floor in each of
+/// its `languages`.
 fn assert_english_and_safety_floors(
     english: &str,
     accuracy: f64,
@@ -426,9 +444,9 @@ fn safety_blind_set_keeps_the_floor_in_every_language() {
     assert_every_language(&report, 7);
 }
 
-/// `knowledge/examples/safety/<lang>.jsonl`: our own safety messages per language, with the look-alikes
-/// that must not fire (figures of speech, negated signs, Raynaud's, old scars, confusing
-/// advice).
+/// `knowledge/examples/safety/<lang>.jsonl`: our own safety messages per language, with the
+/// look-alikes that must not fire (figures of speech, negated signs, Raynaud's, old scars,
+/// confusing advice).
 #[test]
 fn each_language_file_keeps_the_floor() {
     for lang in ["en", "es", "pt", "fr", "de", "it", "pl"] {

@@ -715,6 +715,8 @@ fn every_exclusion_excuses_its_look_alike() {
         ("en", "Should I take a walk every day to help the circulation in my fingers?"),
         ("en", "How many weeks would it take for diltiazem to work? Just curious."),
         ("en", "Antibiotics cleared my ulcer infection last spring. How do I catch it early next time?"),
+        ("en", "Dad got confused about the calcium advice and has been sick with worry over it. What should he eat?"),
+        ("it", "Non sopporto più i controlli ogni mese, ma li faccio. Il diltiazem aiuta?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
