@@ -9,7 +9,7 @@ use crate::knowledge::{Entry, KnowledgeBase};
 use crate::language::{Analysis, Analyzer};
 use crate::matcher::{Decision, Matcher, Ranked, Reading};
 use crate::reply::{Reply, ReplyKind};
-use crate::safety::{Safety, Verdict};
+use crate::safety::{Resemblance, Safety, Verdict};
 use crate::scope::Scope;
 use crate::smalltalk::Smalltalk;
 
@@ -47,22 +47,28 @@ impl Bot {
         // longer one. Each index's build time is logged at debug level: start-up has a
         // budget, and this says which part of it a growing knowledge base spends.
         let clock = std::time::Instant::now();
+        // The resemblance reader's training, about as long again, follows the matcher on this
+        // thread, and is handed to the safety layer once both are done.
         let (safety, analyzer, matcher) = std::thread::scope(|scope| {
-            let safety = scope.spawn(|| {
-                let safety = Safety::new(&kb);
-                (safety, clock.elapsed())
+            let index = scope.spawn(|| {
+                let index = Safety::new(&kb);
+                (index, clock.elapsed())
             });
             let analyzer = Analyzer::new(&kb);
             let matcher = Matcher::new(&kb, &analyzer);
             let matcher_at = clock.elapsed();
-            let (safety, safety_at) = safety
+            let resemblance = Resemblance::for_base(&kb);
+            let trained_at = clock.elapsed();
+            let (index, safety_at) = index
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             tracing::debug!(
                 matcher = ?matcher_at,
+                resemblance = ?trained_at,
                 safety = ?safety_at,
                 "indexes built, the safety index on its own thread"
             );
+            let safety = index.map(|index| index.reading_resemblance(resemblance));
             (safety, analyzer, matcher)
         });
         let (safety, matcher) = (safety?, matcher?);

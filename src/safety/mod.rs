@@ -27,7 +27,7 @@ use crate::patterns::{Forms, Rule};
 
 pub use concepts::{has_misplaced_gap, has_unmatchable_spelling};
 use concepts::{Builder, Finder, Hit, Kind};
-use resemblance::Resemblance;
+pub use resemblance::Resemblance;
 
 /// Which flags a message raises.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -194,6 +194,9 @@ pub struct Safety {
 }
 
 impl Safety {
+    /// The safety layer of `kb`, its lists only: the resemblance reader is trained apart
+    /// (`Resemblance::for_base`) and added with `reading_resemblance`, so that a caller can
+    /// train it while this builds. Together they are most of start-up.
     pub fn new(kb: &KnowledgeBase) -> Result<Safety, SafetyError> {
         let config = &kb.safety;
         let rule = |r: &crate::knowledge::SafetyRule| {
@@ -331,11 +334,16 @@ impl Safety {
                 .iter()
                 .position(|l| l.code == "en")
                 .unwrap_or(0),
-            resemblance: config
-                .resemblance
-                .as_ref()
-                .map(|settings| Resemblance::train(&kb.examples, settings, "en")),
+            resemblance: None,
         })
+    }
+
+    /// This layer with `resemblance` as its second crisis reader (none when `None`).
+    pub fn reading_resemblance(self, resemblance: Option<Resemblance>) -> Safety {
+        Safety {
+            resemblance,
+            ..self
+        }
     }
 
     /// The flags `message` (analysed as `analysis`) raises, and the writer's language.

@@ -11,9 +11,10 @@
 //! `Safety::read`); its threshold is set high, per language, from rounds left out of training.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::knowledge::examples::Example;
-use crate::knowledge::ResemblanceSettings;
+use crate::knowledge::{KnowledgeBase, ResemblanceSettings};
 use crate::language::normalize::normalize;
 
 /// How many letters of a word make its sign: enough to tell words apart, few enough that the
@@ -30,11 +31,34 @@ const MIN_EXAMPLES: usize = 2;
 /// How many signs `--explain` names.
 const EXPLAINED_SIGNS: usize = 5;
 
+/// The signs are FNV hashes already: hashing them again (SipHash, the map's default) would
+/// cost more than every other step of reading a message for resemblance.
+#[derive(Default)]
+struct SignHasher(u64);
+
+impl Hasher for SignHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, sign: u64) {
+        self.0 = sign;
+    }
+}
+
+type SignMap<V> = HashMap<u64, V, BuildHasherDefault<SignHasher>>;
+
 /// One language's model: the weight of each sign (the log of how much likelier it is in a
 /// crisis line than in another), and the prior log-odds.
 #[derive(Debug)]
 struct Model {
-    weights: HashMap<u64, f64>,
+    weights: SignMap<f64>,
     prior: f64,
 }
 
@@ -67,6 +91,15 @@ impl Reading {
 }
 
 impl Resemblance {
+    /// The reader `kb` asks for (`[resemblance]` in `safety.toml`), trained on its labelled
+    /// messages; English reads the languages that have no model of their own.
+    pub fn for_base(kb: &KnowledgeBase) -> Option<Resemblance> {
+        kb.safety
+            .resemblance
+            .as_ref()
+            .map(|settings| Resemblance::train(&kb.examples, settings, "en"))
+    }
+
     /// Learns from `examples`: crisis lines against every other line, language by language.
     /// `fallback` is the language whose model reads languages without one.
     pub fn train(
@@ -161,7 +194,7 @@ impl Model {
             return None;
         }
         // (in crisis lines, in others)
-        let mut counts: HashMap<u64, (f64, f64)> = HashMap::new();
+        let mut counts: SignMap<(f64, f64)> = SignMap::default();
         let (mut crisis_total, mut other_total) = (0.0, 0.0);
         for (crisis, signs) in lines {
             for &sign in signs {
