@@ -386,6 +386,40 @@ fn eighteenth_heldout_sets_keep_their_floors() {
     );
 }
 
+/// `knowledge/examples/heldout19-english.jsonl` (120) and `heldout19-languages.jsonl` (six
+/// languages, 40 each), written after heldout18's fixes by teammates who saw only `topics.md`,
+/// and measured once on the code of the day (473139f) before any line was read: English urgent
+/// 15/15, crisis 17/20, dosing 20/20, no false alarm, 109/120 with 1 wrong; the six languages
+/// urgent 46/48, crisis 64/66, dosing 63/66, one false alarm, 192/240. The misses were then
+/// fixed by category. The false alarm is kept: a Swiss "Adieu !" that greets the group (it
+/// means hello in Vaud) before a question; everywhere else it is a farewell, and a farewell to
+/// the group is a warning sign.
+#[test]
+fn nineteenth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout19-english.jsonl"), 0.92, 0.02);
+    let report = report(&data("heldout19-languages.jsonl"));
+    let summary = report.text();
+    let alarms: Vec<&str> = report
+        .outcomes
+        .iter()
+        .filter(|o| o.false_alarm())
+        .map(|o| o.case.question.as_str())
+        .collect();
+    assert!(
+        alarms
+            .iter()
+            .all(|q| q.starts_with("Adieu ! Question pour les Vaudois")),
+        "{summary}"
+    );
+    assert_eq!(report.per_language().len(), 6, "{summary}");
+    for (lang, f) in report.per_language() {
+        assert_eq!(f.urgent.0, f.urgent.1, "{lang}: urgent\n{summary}");
+        assert_eq!(f.crisis.0, f.crisis.1, "{lang}: crisis\n{summary}");
+        assert_eq!(f.dosing.0, f.dosing.1, "{lang}: dosing\n{summary}");
+        assert_eq!(f.in_language.0, f.in_language.1, "{lang}\n{summary}");
+    }
+}
+
 /// What an English set's floor allows when it keeps a few lines on purpose: the accuracy, the
 /// share of wrong answers, the misses per safety label and the false alarms, each as measured.
 struct Allowance {
