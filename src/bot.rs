@@ -41,7 +41,7 @@ pub struct Bot {
 }
 
 impl Bot {
-    pub fn new(kb: KnowledgeBase) -> Result<Bot, BotError> {
+    pub fn new(mut kb: KnowledgeBase) -> Result<Bot, BotError> {
         // The safety index is the largest, and needs nothing the others build: it is built on
         // a second thread meanwhile, which takes start-up from the sum of the two to the
         // longer one. Each index's build time is logged at debug level: start-up has a
@@ -71,6 +71,9 @@ impl Bot {
             let safety = index.map(|index| index.reading_resemblance(resemblance));
             (safety, analyzer, matcher)
         });
+        // The labelled messages have taught the resemblance reader all they can: a bot that
+        // runs for weeks need not hold them (about 4 MB).
+        kb.examples = Vec::new();
         let (safety, matcher) = (safety?, matcher?);
         let smalltalk = Smalltalk::new(&kb.smalltalk)?;
         let scope = Scope::new(&kb.outside, &kb.unmentioned, &kb.facets.skin)?;

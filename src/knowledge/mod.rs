@@ -100,7 +100,8 @@ pub struct KnowledgeBase {
     pub languages: Vec<languages::Language>,
     /// The bot's own words around the answers.
     pub interface: Interface,
-    /// Labelled messages (`examples/**/*.jsonl`), which the safety layer learns from.
+    /// Labelled messages (`examples/**/*.jsonl`), which the safety layer learns from. `Bot::new`
+    /// empties them once it has: read them from a base loaded for the purpose.
     pub examples: Vec<examples::Example>,
     /// Where it was loaded from: a directory, or [`BUILTIN_NAME`].
     pub origin: String,

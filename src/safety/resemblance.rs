@@ -31,14 +31,20 @@ const MIN_EXAMPLES: usize = 2;
 /// How many signs `--explain` names.
 const EXPLAINED_SIGNS: usize = 5;
 
-/// The signs are FNV hashes already: hashing them again (SipHash, the map's default) would
-/// cost more than every other step of reading a message for resemblance.
+/// A sign: a word beginning or a pair of them, as a 32-bit hash. A collision merges two signs'
+/// counts, which costs a model of a hundred thousand signs nothing; the half of the memory a
+/// 64-bit key would take costs a long-running bot a megabyte or two.
+type Sign = u32;
+
+/// The signs are hashes already: hashing them again (SipHash, the map's default) would cost
+/// more than every other step of reading a message for resemblance. One multiplication spreads
+/// them over the 64 bits the map reads.
 #[derive(Default)]
 struct SignHasher(u64);
 
 impl Hasher for SignHasher {
     fn finish(&self) -> u64 {
-        self.0
+        self.0.wrapping_mul(0x9e37_79b9_7f4a_7c15)
     }
 
     fn write(&mut self, bytes: &[u8]) {
@@ -47,18 +53,18 @@ impl Hasher for SignHasher {
         }
     }
 
-    fn write_u64(&mut self, sign: u64) {
-        self.0 = sign;
+    fn write_u32(&mut self, sign: u32) {
+        self.0 = u64::from(sign);
     }
 }
 
-type SignMap<V> = HashMap<u64, V, BuildHasherDefault<SignHasher>>;
+type SignMap<V> = HashMap<Sign, V, BuildHasherDefault<SignHasher>>;
 
 /// One language's model: the weight of each sign (the log of how much likelier it is in a
 /// crisis line than in another), and the prior log-odds.
 #[derive(Debug)]
 struct Model {
-    weights: SignMap<f64>,
+    weights: SignMap<f32>,
     prior: f64,
 }
 
@@ -118,18 +124,17 @@ impl Resemblance {
             }
         }
         let mut models = Vec::new();
+        let mut line: Vec<Sign> = Vec::new();
         for (code, list) in by_language {
-            let signs: Vec<(bool, Vec<u64>)> = list
-                .iter()
-                .map(|e| {
-                    let mut found = Vec::new();
-                    signs(&normalize(&e.text), |hash, _| found.push(hash));
-                    found.sort_unstable();
-                    found.dedup();
-                    (e.label == "crisis", found)
-                })
-                .collect();
-            if let Some(model) = Model::learn(&signs) {
+            // Counted line by line, so that no more than one line's signs are held at once.
+            let lines = list.iter().map(|e| {
+                line.clear();
+                signs(&normalize(&e.text), |hash, _| line.push(hash));
+                line.sort_unstable();
+                line.dedup();
+                (e.label == "crisis", line.clone())
+            });
+            if let Some(model) = Model::learn(lines) {
                 let threshold = settings
                     .languages
                     .get(code)
@@ -155,7 +160,7 @@ impl Resemblance {
             .position(|(c, ..)| c == code)
             .or(self.fallback)?;
         let (language, model, threshold) = &self.models[index];
-        let mut seen: Vec<u64> = Vec::with_capacity(2 * normalized.len() / 4);
+        let mut seen: Vec<Sign> = Vec::with_capacity(2 * normalized.len() / 4);
         signs(normalized, |hash, _| seen.push(hash));
         seen.sort_unstable();
         seen.dedup();
@@ -163,12 +168,13 @@ impl Resemblance {
             + seen
                 .iter()
                 .filter_map(|hash| model.weights.get(hash))
+                .map(|&w| f64::from(w))
                 .sum::<f64>();
-        let mut leading: Vec<(u64, String, f64)> = Vec::new();
+        let mut leading: Vec<(Sign, String, f64)> = Vec::new();
         if explain {
             signs(normalized, |hash, name| match model.weights.get(&hash) {
                 Some(&weight) if weight > 0.0 && !leading.iter().any(|l| l.0 == hash) => {
-                    leading.push((hash, name(), weight))
+                    leading.push((hash, name(), f64::from(weight)))
                 }
                 _ => {}
             });
@@ -187,19 +193,20 @@ impl Resemblance {
 
 impl Model {
     /// Multinomial naive Bayes over the signs of each line, each sign counted once per line.
-    fn learn(lines: &[(bool, Vec<u64>)]) -> Option<Model> {
-        let crisis_lines = lines.iter().filter(|(crisis, _)| *crisis).count();
-        let other_lines = lines.len() - crisis_lines;
-        if crisis_lines < MIN_EXAMPLES || other_lines < MIN_EXAMPLES {
-            return None;
-        }
+    fn learn(lines: impl Iterator<Item = (bool, Vec<Sign>)>) -> Option<Model> {
         // (in crisis lines, in others)
         let mut counts: SignMap<(f64, f64)> = SignMap::default();
         let (mut crisis_total, mut other_total) = (0.0, 0.0);
+        let (mut crisis_lines, mut other_lines) = (0usize, 0usize);
         for (crisis, signs) in lines {
-            for &sign in signs {
+            if crisis {
+                crisis_lines += 1;
+            } else {
+                other_lines += 1;
+            }
+            for sign in signs {
                 let count = counts.entry(sign).or_default();
-                if *crisis {
+                if crisis {
                     count.0 += 1.0;
                     crisis_total += 1.0;
                 } else {
@@ -207,6 +214,9 @@ impl Model {
                     other_total += 1.0;
                 }
             }
+        }
+        if crisis_lines < MIN_EXAMPLES || other_lines < MIN_EXAMPLES {
+            return None;
         }
         let vocabulary = counts.len() as f64;
         let crisis_denominator = crisis_total + SMOOTHING * vocabulary;
@@ -216,7 +226,7 @@ impl Model {
             .map(|(sign, (c, o))| {
                 let weight = ((c + SMOOTHING) / crisis_denominator).ln()
                     - ((o + SMOOTHING) / other_denominator).ln();
-                (sign, weight)
+                (sign, weight as f32)
             })
             .collect();
         Some(Model {
@@ -228,7 +238,7 @@ impl Model {
 
 /// Calls `found` with each sign of `normalized`: every word's beginning, and every pair of
 /// neighbouring beginnings. The name is built only when asked for (`--explain`).
-fn signs(normalized: &str, mut found: impl FnMut(u64, &dyn Fn() -> String)) {
+fn signs(normalized: &str, mut found: impl FnMut(Sign, &dyn Fn() -> String)) {
     let mut previous: Option<&str> = None;
     for word in normalized.split(' ').filter(|w| !w.is_empty()) {
         let prefix = match word.char_indices().nth(PREFIX_CHARS) {
@@ -243,8 +253,8 @@ fn signs(normalized: &str, mut found: impl FnMut(u64, &dyn Fn() -> String)) {
     }
 }
 
-/// FNV-1a over the parts, with a separator no normalised word contains.
-fn hash(parts: &[&str]) -> u64 {
+/// FNV-1a over the parts, with a separator no normalised word contains, folded to 32 bits.
+fn hash(parts: &[&str]) -> Sign {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for &b in part.as_bytes().iter().chain(b"\0") {
@@ -252,7 +262,8 @@ fn hash(parts: &[&str]) -> u64 {
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
     }
-    h
+    // Both halves: FNV's high bits are its best mixed.
+    (h ^ (h >> 32)) as Sign
 }
 
 #[cfg(test)]
