@@ -9,25 +9,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde::Deserialize;
 use serde_json::json;
 
 use crate::bot::Bot;
 use crate::reply::{Reply, ReplyKind};
 
+use crate::knowledge::examples::Line;
 pub use crate::knowledge::examples::SPECIAL_LABELS;
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Line {
-    q: String,
-    expect: String,
-    #[serde(default)]
-    also: Vec<String>,
-    /// The language the message is written in (a code such as "en" or "pt").
-    #[serde(default)]
-    lang: Option<String>,
-}
 
 /// One labelled message.
 #[derive(Debug, Clone)]

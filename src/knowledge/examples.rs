@@ -34,15 +34,17 @@ pub struct Example {
     pub language: String,
 }
 
-#[derive(Deserialize)]
+/// A line of a labelled-messages file, as written (`calcibot eval` reads the same lines).
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Line {
-    q: String,
-    expect: String,
+pub(crate) struct Line {
+    pub q: String,
+    pub expect: String,
     #[serde(default)]
-    also: Vec<String>,
+    pub also: Vec<String>,
+    /// The language the message is written in (a code such as "en" or "pt").
     #[serde(default)]
-    lang: Option<String>,
+    pub lang: Option<String>,
 }
 
 /// Whether `file` (relative to the knowledge directory) holds labelled messages.
