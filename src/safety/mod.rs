@@ -441,23 +441,16 @@ impl Safety {
         }
         // A comma and a new subject ("he not know my name, he vomit") end a negation's reach,
         // whatever the language, but not a clause: "two years ago I had an infection, my finger
-        // went black" is still history.
-        for &pause in &analysis.pauses {
-            let at = word_at(pause);
+        // went black" is still history. A bracketed aside is a clause of its own: "(he died in
+        // 2015)" dates nothing outside it.
+        let pauses = analysis.pauses.iter().map(|&at| (at, Kind::Pause));
+        let asides = analysis.asides.iter().map(|&at| (at, Kind::Stop));
+        for (byte, kind) in pauses.chain(asides) {
+            let at = word_at(byte);
             hits.push(Hit {
                 start: at,
                 end: at,
-                kind: Kind::Pause,
-                language: self.english as u8,
-            });
-        }
-        // A bracketed aside is a clause of its own: "(he died in 2015)" dates nothing outside.
-        for &aside in &analysis.asides {
-            let at = word_at(aside);
-            hits.push(Hit {
-                start: at,
-                end: at,
-                kind: Kind::Stop,
+                kind,
                 language: self.english as u8,
             });
         }
