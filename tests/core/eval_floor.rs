@@ -348,17 +348,18 @@ fn fifteenth_heldout_sets_keep_their_floors() {
 /// languages, 40 each), the last blind round, measured once on the code of the day (0eb14cf, before
 /// any of its lines was read): English urgent 13/15, crisis 12/20, dosing 18/20, false alarms 2 in
 /// 65, 97/120 with 5 wrong; the six languages urgent 46/48, crisis 45/66, dosing 58/66, no false
-/// alarm. Their misses were then fixed by category, except two English lines this floor allows: a
+/// alarm. Their misses were then fixed by category, except one English line this floor allows: a
 /// finger gone dusky, cold and numb from someone who says "I know my Raynaud's and this isn't it"
-/// (a denial told after the excuse, which the exclusions cannot read yet), and four short lines of
-/// despair ("cant do this / no more / whats the point / sorry everyone") whose words each also open
-/// everyday messages.
+/// (a denial told after the excuse, which the exclusions cannot read yet). Four short lines of
+/// despair ("cant do this / no more / whats the point / sorry everyone"), whose words each also
+/// open everyday messages, were missed too until the resemblance reader, which has learnt from
+/// this set since, caught them.
 #[test]
 fn sixteenth_heldout_sets_keep_their_floors() {
     let english = Allowance {
         accuracy: 0.9,
         wrong_ceiling: 0.05,
-        misses: [("urgent", 1), ("crisis", 1), ("dosing", 0)],
+        misses: [("urgent", 1), ("crisis", 0), ("dosing", 0)],
         false_alarms: 0,
     };
     assert_measured_floors(
