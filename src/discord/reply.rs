@@ -346,26 +346,9 @@ mod tests {
     /// related topics, and links throughout.
     fn base_with_a_huge_entry() -> KnowledgeBase {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
-        let mut files = Vec::new();
-        let mut pending = vec![dir.clone()];
-        while let Some(current) = pending.pop() {
-            for item in std::fs::read_dir(&current).expect("the knowledge directory") {
-                let path = item.expect("an entry").path();
-                if path.is_dir() {
-                    pending.push(path);
-                } else if path
-                    .extension()
-                    .is_some_and(|e| e == "toml" || e == "jsonl")
-                {
-                    let name = path
-                        .strip_prefix(&dir)
-                        .unwrap()
-                        .to_string_lossy()
-                        .to_string();
-                    files.push((name, std::fs::read_to_string(&path).expect("readable")));
-                }
-            }
-        }
+        let (mut files, unreadable) =
+            crate::knowledge::read_dir_files(&dir).expect("the knowledge directory");
+        assert!(unreadable.is_empty(), "{unreadable:?}");
         let kb = KnowledgeBase::from_files(files.clone(), "test".into()).expect("valid");
         let link = "see [the article](https://example.org/a/long/path/to/the/article) here. ";
         let answer = format!("Some **bold** words and {}", link.repeat(20));

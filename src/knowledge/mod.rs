@@ -259,7 +259,9 @@ impl KnowledgeBase {
 pub type KnowledgeFile = (String, String);
 
 /// The `.toml` files and labelled messages under `dir`, and a problem for each one that is not UTF-8.
-fn read_dir_files(dir: &Path) -> Result<(Vec<KnowledgeFile>, Vec<Problem>), KnowledgeError> {
+pub(crate) fn read_dir_files(
+    dir: &Path,
+) -> Result<(Vec<KnowledgeFile>, Vec<Problem>), KnowledgeError> {
     let unreadable = |error| KnowledgeError::Unreadable {
         path: dir.to_path_buf(),
         error,
