@@ -14,8 +14,8 @@ use serde_json::json;
 use crate::bot::Bot;
 use crate::reply::{Reply, ReplyKind};
 
-use crate::knowledge::examples::Line;
 pub use crate::knowledge::examples::SPECIAL_LABELS;
+use crate::knowledge::examples::{unknown_label, Line};
 
 /// One labelled message.
 #[derive(Debug, Clone)]
@@ -60,13 +60,8 @@ pub fn parse(text: &str, bot: &Bot) -> Result<Vec<Case>, EvalError> {
             });
         }
         for label in std::iter::once(&parsed.expect).chain(&parsed.also) {
-            if !SPECIAL_LABELS.contains(&label.as_str()) && bot.knowledge().entry(label).is_none() {
-                return Err(EvalError::Line {
-                    line,
-                    message: format!(
-                        "label '{label}' is neither an entry id nor one of {SPECIAL_LABELS:?}"
-                    ),
-                });
+            if let Some(message) = unknown_label(bot.knowledge(), label) {
+                return Err(EvalError::Line { line, message });
             }
         }
         cases.push(Case {

@@ -47,6 +47,12 @@ pub(crate) struct Line {
     pub lang: Option<String>,
 }
 
+/// What is wrong with `label`, when it is neither an entry of `kb` nor a special label.
+pub(crate) fn unknown_label(kb: &KnowledgeBase, label: &str) -> Option<String> {
+    (!SPECIAL_LABELS.contains(&label) && kb.entry(label).is_none())
+        .then(|| format!("label '{label}' is neither an entry id nor one of {SPECIAL_LABELS:?}"))
+}
+
 /// Whether `file` (relative to the knowledge directory) holds labelled messages.
 pub(super) fn is_examples_file(file: &str) -> bool {
     file.starts_with(FOLDER) && file.ends_with(".jsonl")
@@ -91,12 +97,8 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
     let mut problems = Vec::new();
     for example in &kb.examples {
         for label in std::iter::once(&example.label).chain(&example.also) {
-            if !SPECIAL_LABELS.contains(&label.as_str()) && kb.entry(label).is_none() {
-                problems.push(problem(
-                    &example.file,
-                    example.line,
-                    format!("label '{label}' is neither an entry id nor one of {SPECIAL_LABELS:?}"),
-                ));
+            if let Some(message) = unknown_label(kb, label) {
+                problems.push(problem(&example.file, example.line, message));
             }
         }
         if !kb.languages.iter().any(|l| l.code == example.language) {
@@ -111,16 +113,19 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
         }
     }
     if let Some(resemblance) = &kb.safety.resemblance {
-        let crisis = kb.examples.iter().filter(|e| e.label == "crisis").count();
-        if crisis == 0 || crisis == kb.examples.len() {
+        let mut settings_problem = |message: String| {
             problems.push(Problem {
                 file: "safety.toml".to_string(),
                 item: Some("resemblance".to_string()),
-                message: format!(
-                    "needs labelled crisis messages and others in {FOLDER} to learn from; it has {crisis} of {}",
-                    kb.examples.len()
-                ),
-            });
+                message,
+            })
+        };
+        let crisis = kb.examples.iter().filter(|e| e.label == "crisis").count();
+        if crisis == 0 || crisis == kb.examples.len() {
+            settings_problem(format!(
+                "needs labelled crisis messages and others in {FOLDER} to learn from; it has {crisis} of {}",
+                kb.examples.len()
+            ));
         }
         let thresholds = std::iter::once(("", resemblance.threshold)).chain(
             resemblance
@@ -130,20 +135,12 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
         );
         for (code, threshold) in thresholds {
             if !threshold.is_finite() {
-                problems.push(Problem {
-                    file: "safety.toml".to_string(),
-                    item: Some("resemblance".to_string()),
-                    message: format!("threshold {code} is not a number"),
-                });
+                settings_problem(format!("threshold {code} is not a number"));
             }
             if !code.is_empty() && !kb.languages.iter().any(|l| l.code == code) {
-                problems.push(Problem {
-                    file: "safety.toml".to_string(),
-                    item: Some("resemblance".to_string()),
-                    message: format!(
-                        "gives a threshold for '{code}', which is not one of languages/*.toml"
-                    ),
-                });
+                settings_problem(format!(
+                    "gives a threshold for '{code}', which is not one of languages/*.toml"
+                ));
             }
         }
     }
