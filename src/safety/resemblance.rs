@@ -48,9 +48,7 @@ impl Hasher for SignHasher {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
+        self.0 = fnv(self.0, bytes);
     }
 
     fn write_u32(&mut self, sign: u32) {
@@ -257,13 +255,18 @@ fn signs(normalized: &str, mut found: impl FnMut(Sign, &dyn Fn() -> String)) {
 fn hash(parts: &[&str]) -> Sign {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
-        for &b in part.as_bytes().iter().chain(b"\0") {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+        h = fnv(fnv(h, part.as_bytes()), b"\0");
     }
     // Both halves: FNV's high bits are its best mixed.
     (h ^ (h >> 32)) as Sign
+}
+
+/// FNV-1a's step over `bytes`, from the state `h`.
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 #[cfg(test)]
