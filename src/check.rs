@@ -184,13 +184,12 @@ fn languages(kb: &KnowledgeBase, problems: &mut Vec<Problem>) {
                 ("negation.stop".to_string(), &negation.stop),
                 ("negation.pseudo".to_string(), &negation.pseudo),
             ])
-            .chain(
-                language
-                    .exclusions
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| (format!("exclusions[{i}]"), &e.phrases)),
-            );
+            .chain(language.exclusions.iter().enumerate().flat_map(|(i, e)| {
+                [
+                    (format!("exclusions[{i}]"), &e.phrases),
+                    (format!("exclusions[{i}].unless"), &e.unless),
+                ]
+            }));
         for (item, terms) in lists {
             for term in terms {
                 let balanced = term.matches('{').count() == term.matches('}').count();

@@ -120,6 +120,10 @@ pub struct Exclusion {
     /// ago I had a fever, but now ..." keeps what follows "but").
     #[serde(default)]
     pub scope: ExclusionScope,
+    /// Words that undo the excuse when the sentence holds them: a scar that has "split open",
+    /// a Raynaud's finger the writer says "this isn't". The context no longer explains the sign.
+    #[serde(default)]
+    pub unless: Vec<String>,
     /// Why it is not an alarm, for reviewers.
     pub why: String,
 }
@@ -373,6 +377,9 @@ fn check_language(kb: &KnowledgeBase, language: &Language, problems: &mut Vec<Pr
     for (i, exclusion) in language.exclusions.iter().enumerate() {
         let item = format!("exclusions[{i}]");
         check_terms(&item, &exclusion.phrases, &mut push);
+        if !exclusion.unless.is_empty() {
+            check_terms(&format!("{item}.unless"), &exclusion.unless, &mut push);
+        }
         if exclusion.why.trim().is_empty() {
             push(&item, "needs a 'why'".into());
         }

@@ -26,6 +26,8 @@ pub enum Kind {
     Pseudo,
     /// A figure of speech or other sense, by exclusion index.
     Exclusion(u16),
+    /// Words that undo an exclusion in their sentence, by exclusion index.
+    Unless(u16),
 }
 
 /// How many words of a term the automaton holds; the rest of the term is followed in the text

@@ -313,6 +313,9 @@ impl Safety {
                 for phrase in &exclusion.phrases {
                     builder.add(phrase, Kind::Exclusion(id), l);
                 }
+                for phrase in &exclusion.unless {
+                    builder.add(phrase, Kind::Unless(id), l);
+                }
             }
         }
         Ok(Safety {
@@ -725,20 +728,15 @@ impl Safety {
             }
             let exclusion = &self.exclusions[e as usize];
             // "Not like my usual Raynaud's", "it isn't the cold": a context the writer denies
-            // excuses nothing. Only a negation right before it counts, and not one that is a
-            // word of a concept ("no tiene sentido luchar contra el seguro"); a phrase's own
-            // negation ("non so come andare avanti con la terapia") is part of its sense.
-            let denied = exclusion.scope != ExclusionScope::Phrase
-                && sentence.iter().any(|n| {
-                    n.kind == Kind::NegateBefore
-                        && n.end <= x.start
-                        && x.start - n.end <= EXCLUSION_NEGATION_WINDOW
-                        && !negation::paused(sentence, n.end, x.start)
-                        && !sentence.iter().any(|h| {
-                            matches!(h.kind, Kind::Concept(_)) && h.start < n.end && n.start < h.end
-                        })
-                });
-            if denied {
+            // excuses nothing.
+            let denied =
+                exclusion.scope != ExclusionScope::Phrase && denied_before(sentence, x.start);
+            // "The old scar has split open and the edges have gone black": the excuse is
+            // undone, unless that too is denied ("it never opened up").
+            let undone = sentence.iter().any(|u| {
+                u.kind == Kind::Unless(e) && u.end <= to && !denied_before(sentence, u.start)
+            });
+            if denied || undone {
                 return None;
             }
             let cancels = exclusion.cancels.is_empty() || exclusion.cancels.contains(&c);
@@ -758,6 +756,22 @@ impl Safety {
             applies.then_some(e as usize)
         })
     }
+}
+
+/// Whether a negation stands right before word `at` ("not like my usual Raynaud's", "it never
+/// opened up"), and not one that is a word of a concept ("no tiene sentido luchar contra el
+/// seguro"): a phrase's own negation ("non so come andare avanti con la terapia") is part of
+/// its sense.
+fn denied_before(sentence: &[Hit], at: u32) -> bool {
+    sentence.iter().any(|n| {
+        n.kind == Kind::NegateBefore
+            && n.end <= at
+            && at - n.end <= EXCLUSION_NEGATION_WINDOW
+            && !negation::paused(sentence, n.end, at)
+            && !sentence
+                .iter()
+                .any(|h| matches!(h.kind, Kind::Concept(_)) && h.start < n.end && n.start < h.end)
+    })
 }
 
 /// For each language, the bit set of languages read when the detector is sure of it: itself,

@@ -507,7 +507,8 @@ fn every_exclusion_excuses_its_look_alike() {
         ),
         ("pt", "Tenho uma cicatriz escura no dedo."),
         ("pt", "Não quero morrer disso, posso morrer?"),
-        ("fr", "Je suis morte de rire avec mon doigt bandé."),
+        ("fr", "J'ai envie de mourir de rire quand je vois mon doigt bandé."),
+        ("fr", "Je pense souvent à la mort de ma mère, elle avait aussi des dépôts. C'est héréditaire ?"),
         ("fr", "Je suis confuse par tous ces conseils sur le régime."),
         (
             "fr",
@@ -627,7 +628,7 @@ fn every_exclusion_excuses_its_look_alike() {
         ("es", "¿Cuáles son los signos de alarma para ir a urgencias, por ejemplo fiebre o que la herida se ponga negra?"),
         ("pt", "Não aguento mais tanta dieta, posso comer queijo de vez em quando?"),
         ("pt", "Quais são os sinais de alerta para ir ao pronto-socorro, tipo febre ou a ferida ficar preta?"),
-        ("fr", "Mon grand-père est mort il y a vingt ans d'un cancer, est-ce que la calcinose est héréditaire ?"),
+        ("fr", "Il y a vingt ans mon grand-père avait un doigt noir après une engelure. Est-ce que la calcinose est héréditaire ?"),
         ("fr", "Mes doigts deviennent violets et engourdis dès que je sors les poubelles en janvier, puis ça passe."),
         ("fr", "Je ne supporte plus le goût du lait d'amande, par quoi le remplacer pour le calcium ?"),
         ("fr", "Plus envie de me battre avec la sécu pour le remboursement du thiosulfate, il existe d'autres traitements ?"),
@@ -657,7 +658,6 @@ fn every_exclusion_excuses_its_look_alike() {
         ("pt", "Há anos tive febre por um caroço infectado, agora estou bem. Pode voltar?"),
         ("pt", "Li que a pele fica preta na calcifilaxia, o que é isso?"),
         ("fr", "Je ne vois plus l'intérêt de continuer le traitement par diltiazem, il y a autre chose ?"),
-        ("fr", "Je pense souvent à la mort de ma mère, elle avait aussi des dépôts. C'est héréditaire ?"),
         ("de", "Ich hatte mal Fieber und Eiter am Finger, das ist schon zwei Jahre her. Kommt das wieder?"),
         ("de", "Letztes Jahr hatte ich Fieber mit einem entzündeten Geschwür, ist längst verheilt. Kann das wiederkommen?"),
         ("it", "Voglio andare avanti con la terapia anche se è lunga, quali alternative ci sono?"),
@@ -773,6 +773,11 @@ fn ordinary_questions_in_every_language_raise_no_alarm() {
             "Je suis dialysé et j'ai des dépôts sur les mains, pourquoi ?",
         ),
         ("fr", "Je n'ai pas mal mais les boules me gênent."),
+        // "Mort" is dead tissue only said of the skin or a finger.
+        (
+            "fr",
+            "Ma sœur est morte l'an dernier, elle avait des dépôts aux doigts.",
+        ),
         (
             "de",
             "Ich bin an der Dialyse und habe Ablagerungen an den Händen, warum?",
@@ -809,6 +814,9 @@ fn the_past_and_denied_excuses_do_not_hide_what_is_happening_now() {
         "Years ago I had a fever with an infected ulcer, but now the ulcer has pus and my temperature is 39.",
         "Two years ago I had the same lump, and today my finger is black, cold and numb.",
         "My finger has gone black and ice cold, and it's not like my usual Raynaud's in the cold.",
+        // An excuse the writer undoes after it: the sentence's `unless` words.
+        "I know my Raynaud's and this isn't it: the tip of my thumb went dark blue this afternoon and it's still numb and cold.",
+        "The old scar on my knee has burst open and the edges are turning black.",
     ] {
         let reply = bot.ask(message);
         assert_eq!(
@@ -822,6 +830,9 @@ fn the_past_and_denied_excuses_do_not_hide_what_is_happening_now() {
         "Two years ago I had chest pain and it turned out to be reflux. Can calcium deposits form in the chest?",
         "Mum fainted once years ago at a blood test. What blood tests are used for calcinosis?",
         "My fingers go white then blue in the cold and come back to normal. Gloves?",
+        // The undoing words denied in their turn, or about another time.
+        "The old scar on my knee has gone black and flat and it has never opened up. Will the lumps around it grow?",
+        "My Raynaud's is different this winter, the fingers go white then blue in the cold and come back slowly.",
     ] {
         let reply = bot.ask(message);
         assert!(
