@@ -348,24 +348,20 @@ fn fifteenth_heldout_sets_keep_their_floors() {
 /// languages, 40 each), the last blind round, measured once on the code of the day (0eb14cf, before
 /// any of its lines was read): English urgent 13/15, crisis 12/20, dosing 18/20, false alarms 2 in
 /// 65, 97/120 with 5 wrong; the six languages urgent 46/48, crisis 45/66, dosing 58/66, no false
-/// alarm. Their misses were then fixed by category, except one English line this floor allows: a
-/// finger gone dusky, cold and numb from someone who says "I know my Raynaud's and this isn't it"
-/// (a denial told after the excuse, which the exclusions cannot read yet). Four short lines of
-/// despair ("cant do this / no more / whats the point / sorry everyone"), whose words each also
-/// open everyday messages, were missed too until the resemblance reader, which has learnt from
-/// this set since, caught them.
+/// alarm. Their misses were then fixed by category. The last English line missed, a finger gone
+/// dusky, cold and numb from someone who says "I know my Raynaud's and this isn't it", is caught
+/// since an exclusion can be undone by words after it (`unless`). Four short lines of despair
+/// ("cant do this / no more / whats the point / sorry everyone"), whose words each also open
+/// everyday messages, were missed too until the resemblance reader, which has learnt from this
+/// set since, caught them.
 #[test]
 fn sixteenth_heldout_sets_keep_their_floors() {
-    let english = Allowance {
-        accuracy: 0.9,
-        wrong_ceiling: 0.05,
-        misses: [("urgent", 1), ("crisis", 0), ("dosing", 0)],
-        false_alarms: 0,
-    };
-    assert_measured_floors(
+    assert_english_and_safety_floors(
         "heldout16-english.jsonl",
-        &english,
+        0.9,
+        0.05,
         "heldout16-languages.jsonl",
+        6,
     );
 }
 
@@ -418,6 +414,44 @@ fn nineteenth_heldout_sets_keep_their_floors() {
         assert_eq!(f.crisis.0, f.crisis.1, "{lang}: crisis\n{summary}");
         assert_eq!(f.dosing.0, f.dosing.1, "{lang}: dosing\n{summary}");
         assert_eq!(f.in_language.0, f.in_language.1, "{lang}\n{summary}");
+    }
+}
+
+/// `knowledge/examples/heldout20-english.jsonl` (120) and `heldout20-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured once on the
+/// code of the day (998afe3) before any line was read: English urgent 13/15, crisis 15/20,
+/// dosing 19/20, no false alarm, 98/120; the six languages urgent 44/48, crisis 60/66, dosing
+/// 52/66, one false alarm, 167/240. The misses were then fixed by category. One safety reply
+/// is allowed in English: to a message written half in English and half in Spanish ("My
+/// doctor me puso cinacalcet 30 pero ... Should I just take two of mine y ya?"), which the
+/// writer reads either way.
+#[test]
+fn twentieth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout20-english.jsonl"), 0.88, 0.07);
+    let report = report(&data("heldout20-languages.jsonl"));
+    let summary = report.text();
+    assert_safety_floor(&report);
+    let elsewhere: Vec<&str> = report
+        .outcomes
+        .iter()
+        .filter(|o| {
+            matches!(o.case.expect.as_str(), "urgent" | "crisis" | "dosing")
+                && o.case.lang.as_deref() != Some(o.language.as_str())
+        })
+        .map(|o| o.case.question.as_str())
+        .collect();
+    assert!(
+        elsewhere
+            .iter()
+            .all(|q| q.starts_with("My doctor me puso cinacalcet")),
+        "safety replies in another language than the writer's: {elsewhere:?}\n{summary}"
+    );
+    assert_eq!(report.per_language().len(), 6, "{summary}");
+    for (lang, f) in report.per_language() {
+        assert_eq!(f.urgent.0, f.urgent.1, "{lang}: urgent\n{summary}");
+        assert_eq!(f.crisis.0, f.crisis.1, "{lang}: crisis\n{summary}");
+        assert_eq!(f.dosing.0, f.dosing.1, "{lang}: dosing\n{summary}");
+        assert_eq!(f.false_alarms.0, 0, "{lang}: false alarms\n{summary}");
     }
 }
 
