@@ -455,6 +455,25 @@ fn twentieth_heldout_sets_keep_their_floors() {
     }
 }
 
+/// `knowledge/examples/heldout21-english.jsonl` (120) and `heldout21-languages.jsonl` (six
+/// languages, 40 each), written after heldout20's fixes by teammates who saw only `topics.md`,
+/// and measured on the code of the day (ba3df0d) before any line was read: English urgent
+/// 13/15, crisis 14/20, dosing 18/20, no false alarm, 95/120; the six languages urgent 44/48,
+/// crisis 57/66, dosing 52/66, two false alarms ("pus" for "plus" in Nord French, "me tiene
+/// muerto" in Spanish), 167/240. heldout20's new words had caught one more English and one more
+/// Polish crisis line than the session's starting code (998afe3). The misses were then fixed by
+/// category.
+#[test]
+fn twenty_first_heldout_sets_keep_their_floors() {
+    assert_english_and_safety_floors(
+        "heldout21-english.jsonl",
+        0.87,
+        0.07,
+        "heldout21-languages.jsonl",
+        6,
+    );
+}
+
 /// What an English set's floor allows when it keeps a few lines on purpose: the accuracy, the
 /// share of wrong answers, the misses per safety label and the false alarms, each as measured.
 struct Allowance {

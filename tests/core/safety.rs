@@ -717,6 +717,8 @@ fn every_exclusion_excuses_its_look_alike() {
         ("en", "Antibiotics cleared my ulcer infection last spring. How do I catch it early next time?"),
         ("en", "Dad got confused about the calcium advice and has been sick with worry over it. What should he eat?"),
         ("it", "Non sopporto più i controlli ogni mese, ma li faccio. Il diltiazem aiuta?"),
+        ("fr", "J'comprends pus rien à ces conseils sur le fromage. Faut couper le lait ?"),
+        ("es", "Este bulto del talón me tiene muerta cada vez que camino. ¿A qué médico voy?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
