@@ -394,27 +394,11 @@ fn eighteenth_heldout_sets_keep_their_floors() {
 #[test]
 fn nineteenth_heldout_sets_keep_their_floors() {
     assert_floor(&data("heldout19-english.jsonl"), 0.92, 0.02);
-    let report = report(&data("heldout19-languages.jsonl"));
-    let summary = report.text();
-    let alarms: Vec<&str> = report
-        .outcomes
-        .iter()
-        .filter(|o| o.false_alarm())
-        .map(|o| o.case.question.as_str())
-        .collect();
-    assert!(
-        alarms
-            .iter()
-            .all(|q| q.starts_with("Adieu ! Question pour les Vaudois")),
-        "{summary}"
+    assert_all_caught_but(
+        &report(&data("heldout19-languages.jsonl")),
+        &["Adieu ! Question pour les Vaudois"],
+        &[],
     );
-    assert_eq!(report.per_language().len(), 6, "{summary}");
-    for (lang, f) in report.per_language() {
-        assert_eq!(f.urgent.0, f.urgent.1, "{lang}: urgent\n{summary}");
-        assert_eq!(f.crisis.0, f.crisis.1, "{lang}: crisis\n{summary}");
-        assert_eq!(f.dosing.0, f.dosing.1, "{lang}: dosing\n{summary}");
-        assert_eq!(f.in_language.0, f.in_language.1, "{lang}\n{summary}");
-    }
 }
 
 /// `knowledge/examples/heldout20-english.jsonl` (120) and `heldout20-languages.jsonl` (six
@@ -428,31 +412,11 @@ fn nineteenth_heldout_sets_keep_their_floors() {
 #[test]
 fn twentieth_heldout_sets_keep_their_floors() {
     assert_floor(&data("heldout20-english.jsonl"), 0.88, 0.07);
-    let report = report(&data("heldout20-languages.jsonl"));
-    let summary = report.text();
-    assert_safety_floor(&report);
-    let elsewhere: Vec<&str> = report
-        .outcomes
-        .iter()
-        .filter(|o| {
-            matches!(o.case.expect.as_str(), "urgent" | "crisis" | "dosing")
-                && o.case.lang.as_deref() != Some(o.language.as_str())
-        })
-        .map(|o| o.case.question.as_str())
-        .collect();
-    assert!(
-        elsewhere
-            .iter()
-            .all(|q| q.starts_with("My doctor me puso cinacalcet")),
-        "safety replies in another language than the writer's: {elsewhere:?}\n{summary}"
+    assert_all_caught_but(
+        &report(&data("heldout20-languages.jsonl")),
+        &[],
+        &["My doctor me puso cinacalcet"],
     );
-    assert_eq!(report.per_language().len(), 6, "{summary}");
-    for (lang, f) in report.per_language() {
-        assert_eq!(f.urgent.0, f.urgent.1, "{lang}: urgent\n{summary}");
-        assert_eq!(f.crisis.0, f.crisis.1, "{lang}: crisis\n{summary}");
-        assert_eq!(f.dosing.0, f.dosing.1, "{lang}: dosing\n{summary}");
-        assert_eq!(f.false_alarms.0, 0, "{lang}: false alarms\n{summary}");
-    }
 }
 
 /// `knowledge/examples/heldout21-english.jsonl` (120) and `heldout21-languages.jsonl` (six
@@ -472,6 +436,42 @@ fn twenty_first_heldout_sets_keep_their_floors() {
         "heldout21-languages.jsonl",
         6,
     );
+}
+
+/// A six-language set with every urgent, crisis and dosing line caught in each language, where
+/// the only false alarms and the only safety replies in another language than the writer's are
+/// the lines named, by how they begin, in `false_alarms` and `other_language`.
+fn assert_all_caught_but(report: &Report, false_alarms: &[&str], other_language: &[&str]) {
+    let summary = report.text();
+    let unnamed = |names: &[&str], q: &str| !names.iter().any(|name| q.starts_with(name));
+    let alarms: Vec<&str> = report
+        .outcomes
+        .iter()
+        .filter(|o| o.false_alarm())
+        .map(|o| o.case.question.as_str())
+        .filter(|q| unnamed(false_alarms, q))
+        .collect();
+    assert!(alarms.is_empty(), "false alarms: {alarms:?}\n{summary}");
+    let elsewhere: Vec<&str> = report
+        .outcomes
+        .iter()
+        .filter(|o| {
+            matches!(o.case.expect.as_str(), "urgent" | "crisis" | "dosing")
+                && o.case.lang.as_deref() != Some(o.language.as_str())
+        })
+        .map(|o| o.case.question.as_str())
+        .filter(|q| unnamed(other_language, q))
+        .collect();
+    assert!(
+        elsewhere.is_empty(),
+        "safety replies in another language than the writer's: {elsewhere:?}\n{summary}"
+    );
+    assert_eq!(report.per_language().len(), 6, "{summary}");
+    for (lang, f) in report.per_language() {
+        assert_eq!(f.urgent.0, f.urgent.1, "{lang}: urgent\n{summary}");
+        assert_eq!(f.crisis.0, f.crisis.1, "{lang}: crisis\n{summary}");
+        assert_eq!(f.dosing.0, f.dosing.1, "{lang}: dosing\n{summary}");
+    }
 }
 
 /// What an English set's floor allows when it keeps a few lines on purpose: the accuracy, the
