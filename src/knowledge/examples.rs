@@ -131,6 +131,7 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
             resemblance
                 .languages
                 .iter()
+                .chain(&resemblance.windows)
                 .map(|(code, &t)| (code.as_str(), t)),
         );
         for (code, threshold) in thresholds {

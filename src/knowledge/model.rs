@@ -136,6 +136,10 @@ pub struct ResemblanceSettings {
     /// learn from fewer, shorter lines and score the others far lower than English's does.
     #[serde(default)]
     pub languages: std::collections::BTreeMap<String, f64>,
+    /// What the best window of one or two sentences must reach, by language code; a language
+    /// not named reads whole messages only (see `safety::resemblance`).
+    #[serde(default)]
+    pub windows: std::collections::BTreeMap<String, f64>,
 }
 
 fn resemblance_min_words() -> usize {

@@ -9,6 +9,13 @@
 //!
 //! It only ever adds a crisis flag, and only where the lists saw no reason against one (see
 //! `Safety::read`); its threshold is set high, per language, from rounds left out of training.
+//!
+//! A long story reads as a story: the medical words of the sentences around one line of despair
+//! weigh against it, and "I can't do another term of this" drowns in acne and lasers. So a
+//! language may also set a threshold for its best *window*, one sentence or two neighbouring
+//! ones read alone. Windows are short and picked for their score, so that threshold is higher,
+//! and it is set only where rounds left out of training showed windows catch lines the whole
+//! message missed without flagging others (`examples/reader_rounds.rs` measures it).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -66,11 +73,20 @@ struct Model {
     prior: f64,
 }
 
-/// The resemblance reader: a model per language and the threshold each must reach.
+/// One language's model and what its readings must reach.
+#[derive(Debug)]
+struct Reader {
+    code: String,
+    model: Model,
+    threshold: f64,
+    /// What the best window of one or two sentences must reach; none reads whole messages only.
+    window: Option<f64>,
+}
+
+/// The resemblance reader: a model per language and the thresholds each must reach.
 #[derive(Debug)]
 pub struct Resemblance {
-    /// (language code, model, threshold).
-    models: Vec<(String, Model, f64)>,
+    readers: Vec<Reader>,
     /// Shorter messages are not read (see `ResemblanceSettings::min_words`).
     pub min_words: usize,
     /// The model read for a language without one of its own.
@@ -84,13 +100,16 @@ pub struct Reading {
     pub language: String,
     pub score: f64,
     pub threshold: f64,
+    /// The best window's score and the threshold it must reach, where the language reads
+    /// windows and the message has more than one sentence.
+    pub window: Option<(f64, f64)>,
     /// The signs that weighed most towards crisis, with their weights.
     pub leading: Vec<(String, f64)>,
 }
 
 impl Reading {
     pub fn resembles(&self) -> bool {
-        self.score >= self.threshold
+        self.score >= self.threshold || self.window.is_some_and(|(score, t)| score >= t)
     }
 }
 
@@ -121,7 +140,7 @@ impl Resemblance {
                 None => by_language.push((&example.language, vec![example])),
             }
         }
-        let mut models = Vec::new();
+        let mut readers = Vec::new();
         let mut line: Vec<Sign> = Vec::new();
         for (code, list) in by_language {
             // Counted line by line, so that no more than one line's signs are held at once.
@@ -138,36 +157,56 @@ impl Resemblance {
                     .get(code)
                     .copied()
                     .unwrap_or(settings.threshold);
-                models.push((code.to_string(), model, threshold));
+                readers.push(Reader {
+                    code: code.to_string(),
+                    model,
+                    threshold,
+                    window: settings.windows.get(code).copied(),
+                });
             }
         }
-        let fallback = models.iter().position(|(code, ..)| code == fallback);
+        let fallback = readers.iter().position(|r| r.code == fallback);
         Resemblance {
-            models,
+            readers,
             fallback,
             min_words: settings.min_words,
         }
     }
 
     /// How `normalized` (a normalised message) reads to the model of language `code`; `None`
-    /// when neither that language nor the fallback has one.
-    pub fn read(&self, code: &str, normalized: &str, explain: bool) -> Option<Reading> {
+    /// when neither that language nor the fallback has one. `sentences` are the byte ranges of
+    /// its sentences, for the windows.
+    pub fn read(
+        &self,
+        code: &str,
+        normalized: &str,
+        sentences: &[(usize, usize)],
+        explain: bool,
+    ) -> Option<Reading> {
         let index = self
-            .models
+            .readers
             .iter()
-            .position(|(c, ..)| c == code)
+            .position(|r| r.code == code)
             .or(self.fallback)?;
-        let (language, model, threshold) = &self.models[index];
+        let reader = &self.readers[index];
+        let model = &reader.model;
         let mut seen: Vec<Sign> = Vec::with_capacity(2 * normalized.len() / 4);
-        signs(normalized, |hash, _| seen.push(hash));
-        seen.sort_unstable();
-        seen.dedup();
-        let score = model.prior
-            + seen
-                .iter()
-                .filter_map(|hash| model.weights.get(hash))
-                .map(|&w| f64::from(w))
-                .sum::<f64>();
+        let score = model.score(normalized, &mut seen);
+        // Windows are read only where they could change the answer, or a curator asks.
+        let window = match reader.window {
+            Some(t) if sentences.len() > 1 && (explain || score < reader.threshold) => {
+                let mut best = f64::NEG_INFINITY;
+                // A window as wide as the message is the message, read already.
+                for width in (1..=2).filter(|&w| w < sentences.len()) {
+                    for group in sentences.windows(width) {
+                        let text = &normalized[group[0].0..group[width - 1].1];
+                        best = best.max(model.score(text, &mut seen));
+                    }
+                }
+                Some((best, t))
+            }
+            _ => None,
+        };
         let mut leading: Vec<(Sign, String, f64)> = Vec::new();
         if explain {
             signs(normalized, |hash, name| match model.weights.get(&hash) {
@@ -181,15 +220,30 @@ impl Resemblance {
         }
         let leading = leading.into_iter().map(|(_, name, w)| (name, w)).collect();
         Some(Reading {
-            language: language.clone(),
+            language: reader.code.clone(),
             score,
-            threshold: *threshold,
+            threshold: reader.threshold,
+            window,
             leading,
         })
     }
 }
 
 impl Model {
+    /// The log-odds of `text`, crisis against the rest; `seen` is scratch space.
+    fn score(&self, text: &str, seen: &mut Vec<Sign>) -> f64 {
+        seen.clear();
+        signs(text, |hash, _| seen.push(hash));
+        seen.sort_unstable();
+        seen.dedup();
+        self.prior
+            + seen
+                .iter()
+                .filter_map(|hash| self.weights.get(hash))
+                .map(|&w| f64::from(w))
+                .sum::<f64>()
+    }
+
     /// Multinomial naive Bayes over the signs of each line, each sign counted once per line.
     fn learn(lines: impl Iterator<Item = (bool, Vec<Sign>)>) -> Option<Model> {
         // (in crisis lines, in others)
@@ -289,6 +343,7 @@ mod tests {
             threshold,
             min_words: 0,
             languages: Default::default(),
+            windows: Default::default(),
         }
     }
 
@@ -326,10 +381,10 @@ mod tests {
     fn the_words_of_crisis_lines_weigh_towards_crisis() {
         let model = trained();
         let near = model
-            .read("en", "the fog keeps pulling me under", true)
+            .read("en", "the fog keeps pulling me under", &[], true)
             .expect("English has a model");
         let far = model
-            .read("en", "which cream for the lump on my elbow", false)
+            .read("en", "which cream for the lump on my elbow", &[], false)
             .expect("English has a model");
         assert!(near.resembles(), "{near:?}");
         assert!(!far.resembles(), "{far:?}");
@@ -344,7 +399,7 @@ mod tests {
     fn a_language_without_a_model_is_read_by_the_fallback() {
         let model = trained();
         let reading = model
-            .read("de", "the fog keeps pulling me under", false)
+            .read("de", "the fog keeps pulling me under", &[], false)
             .expect("the fallback reads it");
         assert_eq!(reading.language, "en");
     }
@@ -359,7 +414,7 @@ mod tests {
             &settings(0.0),
             "en",
         );
-        assert_eq!(model.read("es", "quiero morir", false), None);
+        assert_eq!(model.read("es", "quiero morir", &[], false), None);
     }
 
     #[test]
@@ -376,9 +431,69 @@ mod tests {
             &settings,
             "en",
         );
-        let reading = model.read("en", "a cream", false).expect("a model");
+        let reading = model.read("en", "a cream", &[], false).expect("a model");
         assert_eq!(reading.threshold, -100.0);
         assert!(reading.resembles());
+    }
+
+    /// Byte ranges of the sentences of `text`, split at ". ".
+    fn sentences(text: &str) -> Vec<(usize, usize)> {
+        let mut spans = Vec::new();
+        let mut start = 0;
+        for (at, _) in text.match_indices(". ") {
+            spans.push((start, at));
+            start = at + 2;
+        }
+        spans.push((start, text.len()));
+        spans
+    }
+
+    #[test]
+    fn one_sentence_of_despair_in_a_long_story_is_read_alone_where_the_language_says() {
+        let story = "what cream helps the lumps on my elbow. the fog keeps pulling me under. \
+                     can i pull the lump out myself. which cream for the lump on my elbow";
+        let spans = sentences(story);
+        let mut with_windows = settings(0.0);
+        with_windows.windows.insert("en".into(), 0.0);
+        let examples = [
+            example(
+                "I feel the grey fog pulling me under for good",
+                "crisis",
+                "en",
+            ),
+            example(
+                "the fog is pulling at me and I want it to win",
+                "crisis",
+                "en",
+            ),
+            example(
+                "what cream helps the lumps on my elbow",
+                "home-remedies",
+                "en",
+            ),
+            example("can I pull the lump out myself", "popping-squeezing", "en"),
+            example("which cream for the lump on my elbow", "none", "en"),
+        ];
+        let whole_only = Resemblance::train(&examples, &settings(0.0), "en")
+            .read("en", story, &spans, false)
+            .expect("a model");
+        assert!(whole_only.score < 0.0, "{whole_only:?}");
+        assert_eq!(whole_only.window, None);
+        assert!(!whole_only.resembles());
+
+        let reading = Resemblance::train(&examples, &with_windows, "en")
+            .read("en", story, &spans, false)
+            .expect("a model");
+        let (best, threshold) = reading.window.expect("windows are read");
+        assert!(best > threshold, "{reading:?}");
+        assert!(reading.resembles());
+
+        // A story of lumps alone has no window that reads as despair.
+        let calm = "what cream helps the lumps on my elbow. can i pull the lump out myself";
+        let reading = Resemblance::train(&examples, &with_windows, "en")
+            .read("en", calm, &sentences(calm), false)
+            .expect("a model");
+        assert!(!reading.resembles(), "{reading:?}");
     }
 
     #[test]
