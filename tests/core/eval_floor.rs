@@ -438,6 +438,21 @@ fn twenty_first_heldout_sets_keep_their_floors() {
     );
 }
 
+/// `knowledge/examples/heldout22-english.jsonl` (120) and `heldout22-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (06260ca) before any line was read: English urgent 12/15, crisis 17/20, dosing
+/// 20/20, three false alarms, 101/120; the six languages urgent 42/48, crisis 60/66, dosing
+/// 62/66, one false alarm, 176/240. Left out of training, the resemblance reader's windows
+/// (`[resemblance.windows]`, thresholds set on the earlier rounds) caught two more English crisis
+/// lines. The misses were then fixed by category. One English line, written in Jamaican
+/// patois, gets its crisis reply in German: "dem" and "an" are German markers, and "weh" a
+/// German word for pain.
+#[test]
+fn twenty_second_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout22-english.jsonl"), 0.88, 0.04);
+    assert_all_caught_but(&report(&data("heldout22-languages.jsonl")), &[], &[]);
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

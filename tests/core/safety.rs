@@ -719,6 +719,10 @@ fn every_exclusion_excuses_its_look_alike() {
         ("it", "Non sopporto più i controlli ogni mese, ma li faccio. Il diltiazem aiuta?"),
         ("fr", "J'comprends pus rien à ces conseils sur le fromage. Faut couper le lait ?"),
         ("es", "Este bulto del talón me tiene muerta cada vez que camino. ¿A qué médico voy?"),
+        ("en", "My late mother had a fingertip go black from scleroderma. Is it in the genes?"),
+        ("en", "My legs are black and blue from the warfarin. Does it help the deposits at all?"),
+        ("en", "He's on dialysis and the binder tablets make him vomit. Is there another kind?"),
+        ("fr", "Ce régime va me tuer, plus de fromage ! Le calcium du lait fait-il grossir les dépôts ?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
