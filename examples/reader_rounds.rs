@@ -1,10 +1,12 @@
-//! How the resemblance reader does on rounds it never learnt from.
+//! How the resemblance readers do on rounds they never learnt from.
 //!
 //! Every blind round (`knowledge/examples/heldoutN-*.jsonl`, N from 13) is left out of training
 //! in turn; the bot built on the rest reads the round's lines. For a range of thresholds it
-//! prints how many crisis lines the lists and the reader caught together, and how many other
-//! lines (neither crisis nor urgent) the reader alone flagged: the figures the thresholds in
-//! `safety.toml` are set from.
+//! prints how many crisis lines the lists and the crisis reader caught together (reading whole
+//! messages, or with the threshold `safety.toml` sets for whole messages and the given one for
+//! windows), and how many other lines (neither crisis nor urgent) the reader alone flagged; then
+//! the same for urgent lines and the urgent reader, against the lines neither urgent nor crisis.
+//! These are the figures the thresholds in `safety.toml` are set from.
 //!
 //! `cargo run --release --example reader_rounds [FIRST_ROUND]`
 
@@ -21,6 +23,10 @@ struct Read {
     score: Option<f64>,
     /// The best score of a window of one or two sentences, when the reader was asked.
     window: Option<f64>,
+    /// The lists flagged it urgent on their own.
+    urgent_lists: bool,
+    /// The urgent reader's score, when it was asked.
+    urgent_score: Option<f64>,
 }
 
 fn round_of(file: &str) -> Option<u32> {
@@ -50,14 +56,19 @@ fn main() -> anyhow::Result<()> {
         trained
             .examples
             .retain(|e| round_of(&e.file) != Some(round));
-        // Every language reads windows, with a threshold never reached: the scores are
-        // wanted, not the flags.
+        // Every language reads windows, with a threshold never reached, and the urgent
+        // reader never flags: the scores are wanted, not the flags.
         if let Some(settings) = trained.safety.resemblance.as_mut() {
             settings.windows = trained
                 .languages
                 .iter()
                 .map(|l| (l.code.clone(), f64::MAX))
                 .collect();
+            let mut urgent = settings.clone();
+            urgent.threshold = f64::MAX;
+            urgent.languages.clear();
+            urgent.windows.clear();
+            trained.safety.urgent_resemblance = Some(urgent);
         }
         let bot = Bot::new(trained)?;
         for example in kb
@@ -81,7 +92,13 @@ fn main() -> anyhow::Result<()> {
                     .and_then(|r| r.window.map(|(score, _)| score)),
                 Some(_) => None,
             };
+            let urgent_score = match safety.urgent_resemblance_unasked {
+                None => safety.urgent_resemblance.as_ref().map(|r| r.score),
+                Some(_) => None,
+            };
             reads.push(Read {
+                urgent_lists: safety.flags.urgent,
+                urgent_score,
                 window,
                 english: example.language == "en",
                 round,
@@ -105,6 +122,7 @@ fn main() -> anyhow::Result<()> {
                 "earlier rounds"
             };
             report(&group, english, whole(&kb, english), which);
+            report_urgent(&group, english, which);
         }
     }
     Ok(())
@@ -158,5 +176,35 @@ fn report(group: &[&Read], english: bool, whole: f64, which: &str) {
         print!("  whole {threshold:>4.1}: {caught}/{crisis} fa {alarms}");
         let (caught, alarms) = count(whole, threshold);
         println!("   | whole {whole} + window {threshold:>4.1}: {caught}/{crisis} fa {alarms}");
+    }
+}
+
+fn report_urgent(group: &[&Read], english: bool, which: &str) {
+    let urgent = group.iter().filter(|r| r.label == "urgent").count();
+    let others: Vec<&&Read> = group
+        .iter()
+        .filter(|r| r.label != "crisis" && r.label != "urgent")
+        .collect();
+    let by_lists = group
+        .iter()
+        .filter(|r| r.label == "urgent" && r.urgent_lists)
+        .count();
+    println!(
+        "{} ({which}): {urgent} urgent lines, {by_lists} caught by the lists; {} others",
+        if english { "en" } else { "six languages" },
+        others.len()
+    );
+    for tenth in (40..=300).step_by(20) {
+        let threshold = f64::from(tenth) / 10.0;
+        let flagged = |r: &&Read| r.urgent_score.is_some_and(|s| s >= threshold);
+        let caught = group
+            .iter()
+            .filter(|r| r.label == "urgent" && (r.urgent_lists || flagged(r)))
+            .count();
+        let alarms = others
+            .iter()
+            .filter(|r| !r.urgent_lists && flagged(r))
+            .count();
+        println!("  urgent reader {threshold:>4.1}: {caught}/{urgent} fa {alarms}");
     }
 }

@@ -9,7 +9,7 @@ use crate::knowledge::{Entry, KnowledgeBase};
 use crate::language::{Analysis, Analyzer};
 use crate::matcher::{Decision, Matcher, Ranked, Reading};
 use crate::reply::{Reply, ReplyKind};
-use crate::safety::{Resemblance, Safety, Verdict};
+use crate::safety::{Readers, Safety, Verdict};
 use crate::scope::Scope;
 use crate::smalltalk::Smalltalk;
 
@@ -57,7 +57,7 @@ impl Bot {
             let analyzer = Analyzer::new(&kb);
             let matcher = Matcher::new(&kb, &analyzer);
             let matcher_at = clock.elapsed();
-            let resemblance = Resemblance::for_base(&kb);
+            let readers = Readers::for_base(&kb);
             let trained_at = clock.elapsed();
             let (index, safety_at) = index
                 .join()
@@ -68,7 +68,7 @@ impl Bot {
                 safety = ?safety_at,
                 "indexes built, the safety index on its own thread"
             );
-            let safety = index.map(|index| index.reading_resemblance(resemblance));
+            let safety = index.map(|index| index.reading_resemblance(readers));
             (safety, analyzer, matcher)
         });
         // The labelled messages have taught the resemblance reader all they can: a bot that

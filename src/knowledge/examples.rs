@@ -112,18 +112,29 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
             ));
         }
     }
-    if let Some(resemblance) = &kb.safety.resemblance {
+    let readers = [
+        ("resemblance", "crisis", &kb.safety.resemblance),
+        (
+            "urgent_resemblance",
+            "urgent",
+            &kb.safety.urgent_resemblance,
+        ),
+    ];
+    for (item, label, settings) in readers {
+        let Some(resemblance) = settings else {
+            continue;
+        };
         let mut settings_problem = |message: String| {
             problems.push(Problem {
                 file: "safety.toml".to_string(),
-                item: Some("resemblance".to_string()),
+                item: Some(item.to_string()),
                 message,
             })
         };
-        let crisis = kb.examples.iter().filter(|e| e.label == "crisis").count();
-        if crisis == 0 || crisis == kb.examples.len() {
+        let learnt = kb.examples.iter().filter(|e| e.label == label).count();
+        if learnt == 0 || learnt == kb.examples.len() {
             settings_problem(format!(
-                "needs labelled crisis messages and others in {FOLDER} to learn from; it has {crisis} of {}",
+                "needs labelled {label} messages and others in {FOLDER} to learn from; it has {learnt} of {}",
                 kb.examples.len()
             ));
         }

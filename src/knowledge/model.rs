@@ -120,6 +120,10 @@ pub struct SafetyConfig {
     /// `safety::resemblance`); off when absent.
     #[serde(default)]
     pub resemblance: Option<ResemblanceSettings>,
+    /// A reader of urgent signs the same way, for emergencies told in words no list holds;
+    /// off when absent.
+    #[serde(default)]
+    pub urgent_resemblance: Option<ResemblanceSettings>,
 }
 
 /// How sure the resemblance reader must be before it calls a message a crisis.

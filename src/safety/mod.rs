@@ -27,7 +27,7 @@ use crate::patterns::{Forms, Rule};
 
 pub use concepts::{has_misplaced_gap, has_unmatchable_spelling};
 use concepts::{Builder, Finder, Hit, Kind};
-pub use resemblance::Resemblance;
+pub use resemblance::{Readers, Resemblance};
 
 /// Which flags a message raises.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -136,6 +136,8 @@ struct Concept {
     numbers: Option<concepts::Number>,
     /// Read in every language: it raises crisis and nothing else.
     everywhere: bool,
+    /// A rule raising urgent uses it.
+    urgent: bool,
 }
 
 /// Weak signs, any `at_least` different ones of which, anywhere in a message, raise `flag`.
@@ -190,7 +192,7 @@ pub struct Safety {
     /// detector is sure of it: its own, its family's and English's.
     reads: Vec<u32>,
     english: usize,
-    resemblance: Option<Resemblance>,
+    readers: Readers,
 }
 
 impl Safety {
@@ -231,6 +233,7 @@ impl Safety {
                 everywhere: uses(name, None)
                     && !uses(name, Some(FlagKind::Urgent))
                     && !uses(name, Some(FlagKind::Dosing)),
+                urgent: uses(name, Some(FlagKind::Urgent)),
             })
             .collect();
         let concept_index = |name: &str| -> Option<u16> {
@@ -337,16 +340,13 @@ impl Safety {
                 .iter()
                 .position(|l| l.code == "en")
                 .unwrap_or(0),
-            resemblance: None,
+            readers: Readers::default(),
         })
     }
 
-    /// This layer with `resemblance` as its second crisis reader (none when `None`).
-    pub fn reading_resemblance(self, resemblance: Option<Resemblance>) -> Safety {
-        Safety {
-            resemblance,
-            ..self
-        }
+    /// This layer with `readers` as its second crisis and urgent readers.
+    pub fn reading_resemblance(self, readers: Readers) -> Safety {
+        Safety { readers, ..self }
     }
 
     /// The flags `message` (analysed as `analysis`) raises, and the writer's language.
@@ -538,6 +538,9 @@ impl Safety {
         // An exclusion took a crisis word away ("dying to know"): the writer was read, and
         // the resemblance reader, which knows no figures of speech, is not asked.
         let mut crisis_excused = false;
+        // The same for urgent signs ("my Raynaud's", "a scar from years ago"), and the urgent
+        // reader is not asked.
+        let mut urgent_excused = false;
         let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(sentences.len());
         let mut readings: Vec<SentenceReading> = Vec::new();
         for &(from, to) in &sentences {
@@ -557,6 +560,7 @@ impl Safety {
                 let excluded_by = self.excluded(hit, c, within, to);
                 let excluded = excluded_by.is_some();
                 crisis_excused |= excluded && concept.everywhere;
+                urgent_excused |= excluded && concept.urgent;
                 let negated =
                     !excluded && concept.negatable && negation::negated(hit, within, self.window);
                 if !excluded && !negated {
@@ -649,7 +653,8 @@ impl Safety {
         } else if crisis_excused {
             Some("an exclusion took a crisis word away")
         } else if self
-            .resemblance
+            .readers
+            .crisis
             .as_ref()
             .is_some_and(|r| starts.len() < r.min_words)
         {
@@ -657,35 +662,65 @@ impl Safety {
         } else {
             None
         };
+        // Whole sentences, with the clauses cut from one joined back, as above: the readers'
+        // windows.
+        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(sentences.len());
+        for span in &analysis.sentences {
+            let (from, to) = (span.normalized.start, span.normalized.end);
+            match spans.last_mut() {
+                Some(last) if span.continues => last.1 = to,
+                _ => spans.push((from, to)),
+            }
+        }
+        let code = &self.codes[language];
         // A curator sees the reading even where it was not asked, to see how near it came.
-        let resemblance = match &self.resemblance {
+        let resemblance = match &self.readers.crisis {
             Some(model) if unasked.is_none() || explain.is_some() => {
-                // Whole sentences, with the clauses cut from one joined back, as above.
-                let mut spans: Vec<(usize, usize)> = Vec::with_capacity(sentences.len());
-                for span in &analysis.sentences {
-                    let (from, to) = (span.normalized.start, span.normalized.end);
-                    match spans.last_mut() {
-                        Some(last) if span.continues => last.1 = to,
-                        _ => spans.push((from, to)),
-                    }
-                }
-                model.read(
-                    &self.codes[language],
-                    &analysis.normalized,
-                    &spans,
-                    explain.is_some(),
-                )
+                model.read(code, &analysis.normalized, &spans, explain.is_some())
             }
             _ => None,
         };
         if unasked.is_none() && resemblance.as_ref().is_some_and(|r| r.resembles()) {
             flags.crisis = true;
         }
+        // The urgent reader adds urgent signs the lists missed ("feels like someone parked a
+        // truck on my chest"): not where a crisis was found, whose reply stands alone, nor
+        // where an exclusion excused a sign (Raynaud's that comes back, an old scar).
+        let urgent_unasked = if flags.crisis {
+            Some("a crisis was found")
+        } else if flags.urgent {
+            Some("the lists found urgent signs")
+        } else if urgent_excused {
+            Some("an exclusion took an urgent sign away")
+        } else if self
+            .readers
+            .urgent
+            .as_ref()
+            .is_some_and(|r| starts.len() < r.min_words)
+        {
+            Some("too few words")
+        } else {
+            None
+        };
+        let urgent_resemblance = match &self.readers.urgent {
+            Some(model) if urgent_unasked.is_none() || explain.is_some() => {
+                model.read(code, &analysis.normalized, &spans, explain.is_some())
+            }
+            _ => None,
+        };
+        if urgent_unasked.is_none() && urgent_resemblance.as_ref().is_some_and(|r| r.resembles()) {
+            flags.urgent = true;
+        }
         if let Some(explanation) = explain {
             explanation.resemblance = resemblance;
-            explanation.resemblance_unasked = match &self.resemblance {
+            explanation.resemblance_unasked = match &self.readers.crisis {
                 Some(_) => unasked,
                 None => Some("off (no [resemblance] in safety.toml)"),
+            };
+            explanation.urgent_resemblance = urgent_resemblance;
+            explanation.urgent_resemblance_unasked = match &self.readers.urgent {
+                Some(_) => urgent_unasked,
+                None => Some("off (no [urgent_resemblance] in safety.toml)"),
             };
             explanation.phrases = phrases;
             explanation.language = match detected {
@@ -862,6 +897,10 @@ pub struct Explanation {
     pub resemblance: Option<resemblance::Reading>,
     /// Why the resemblance reader was not asked.
     pub resemblance_unasked: Option<&'static str>,
+    /// How the message resembled the urgent messages, when that reader was asked.
+    pub urgent_resemblance: Option<resemblance::Reading>,
+    /// Why the urgent reader was not asked.
+    pub urgent_resemblance_unasked: Option<&'static str>,
     /// Every flag raised.
     pub flags: Flags,
 }
@@ -927,38 +966,64 @@ impl fmt::Display for Explanation {
             }
         };
         writeln!(f, "exact phrases: {}", list(self.phrases))?;
-        if let Some(why) = self.resemblance_unasked {
-            write!(f, "resemblance: not asked: {why}")?;
-            if let Some(r) = &self.resemblance {
-                write!(
-                    f,
-                    " (it would read {:.1} against {:.1}{})",
-                    r.score,
-                    r.threshold,
-                    window(r)
-                )?;
-            }
-            writeln!(f)?;
-        } else if let Some(r) = &self.resemblance {
-            let signs: Vec<String> = r
-                .leading
-                .iter()
-                .map(|(sign, weight)| format!("\"{sign}\" {weight:+.1}"))
-                .collect();
-            writeln!(
+        reader(
+            f,
+            ("resemblance", "CRISIS"),
+            &self.resemblance,
+            self.resemblance_unasked,
+        )?;
+        reader(
+            f,
+            ("urgent resemblance", "URGENT"),
+            &self.urgent_resemblance,
+            self.urgent_resemblance_unasked,
+        )?;
+        writeln!(f, "flags:      {}", list(self.flags))
+    }
+}
+
+/// One reader's line of `ask --explain`: its score and threshold, or why it was not asked and
+/// what it would have read.
+fn reader(
+    f: &mut std::fmt::Formatter<'_>,
+    (name, flag): (&str, &str),
+    reading: &Option<resemblance::Reading>,
+    unasked: Option<&str>,
+) -> std::fmt::Result {
+    if let Some(why) = unasked {
+        write!(f, "{name}: not asked: {why}")?;
+        if let Some(r) = reading {
+            write!(
                 f,
-                "resemblance: {:.1} against {:.1}{} [{}]{}; leading signs: {}",
+                " (it would read {:.1} against {:.1}{})",
                 r.score,
                 r.threshold,
-                window(r),
-                r.language,
-                if r.resembles() { ", CRISIS" } else { "" },
-                signs.join(", ")
+                window(r)
             )?;
-        } else {
-            writeln!(f, "resemblance: no model reads this language")?;
         }
-        writeln!(f, "flags:      {}", list(self.flags))
+        writeln!(f)
+    } else if let Some(r) = reading {
+        let signs: Vec<String> = r
+            .leading
+            .iter()
+            .map(|(sign, weight)| format!("\"{sign}\" {weight:+.1}"))
+            .collect();
+        writeln!(
+            f,
+            "{name}: {:.1} against {:.1}{} [{}]{}; leading signs: {}",
+            r.score,
+            r.threshold,
+            window(r),
+            r.language,
+            if r.resembles() {
+                format!(", {flag}")
+            } else {
+                String::new()
+            },
+            signs.join(", ")
+        )
+    } else {
+        writeln!(f, "{name}: no model reads this language")
     }
 }
 

@@ -73,6 +73,50 @@ struct Model {
     prior: f64,
 }
 
+/// What a reader learns to tell apart: the lines labelled `label` from every other line but
+/// those labelled one of `set_aside`.
+pub struct Target<'a> {
+    pub label: &'a str,
+    pub set_aside: &'a [&'a str],
+    pub settings: &'a ResemblanceSettings,
+}
+
+/// The readers the knowledge base asks for: crisis lines against every other line
+/// (`[resemblance]` in `safety.toml`), and urgent lines against every other line but crisis
+/// ones (`[urgent_resemblance]`): a crisis story and an emergency share words ("black",
+/// "can't go on"), and each has its own reader.
+#[derive(Debug, Default)]
+pub struct Readers {
+    pub crisis: Option<Resemblance>,
+    pub urgent: Option<Resemblance>,
+}
+
+impl Readers {
+    /// The readers `kb` asks for, trained on its labelled messages; English reads the
+    /// languages that have no model of their own.
+    pub fn for_base(kb: &KnowledgeBase) -> Readers {
+        let crisis = kb.safety.resemblance.as_ref().map(|settings| Target {
+            label: "crisis",
+            set_aside: &[],
+            settings,
+        });
+        let urgent = kb
+            .safety
+            .urgent_resemblance
+            .as_ref()
+            .map(|settings| Target {
+                label: "urgent",
+                set_aside: &["crisis"],
+                settings,
+            });
+        let wanted = [crisis.is_some(), urgent.is_some()];
+        let targets: Vec<Target> = crisis.into_iter().chain(urgent).collect();
+        let mut trained = Resemblance::train_all(&kb.examples, "en", &targets).into_iter();
+        let [crisis, urgent] = wanted.map(|wanted| if wanted { trained.next() } else { None });
+        Readers { crisis, urgent }
+    }
+}
+
 /// One language's model and what its readings must reach.
 #[derive(Debug)]
 struct Reader {
@@ -114,15 +158,6 @@ impl Reading {
 }
 
 impl Resemblance {
-    /// The reader `kb` asks for (`[resemblance]` in `safety.toml`), trained on its labelled
-    /// messages; English reads the languages that have no model of their own.
-    pub fn for_base(kb: &KnowledgeBase) -> Option<Resemblance> {
-        kb.safety
-            .resemblance
-            .as_ref()
-            .map(|settings| Resemblance::train(&kb.examples, settings, "en"))
-    }
-
     /// Learns from `examples`: crisis lines against every other line, language by language.
     /// `fallback` is the language whose model reads languages without one.
     pub fn train(
@@ -130,6 +165,22 @@ impl Resemblance {
         settings: &ResemblanceSettings,
         fallback: &str,
     ) -> Resemblance {
+        let target = Target {
+            label: "crisis",
+            set_aside: &[],
+            settings,
+        };
+        let mut trained = Resemblance::train_all(examples, fallback, &[target]);
+        trained.pop().unwrap_or_else(|| Resemblance {
+            readers: Vec::new(),
+            fallback: None,
+            min_words: settings.min_words,
+        })
+    }
+
+    /// One reader for each target, in order, learnt together: the signs of each line, the
+    /// costly part, are found once for all of them.
+    pub fn train_all(examples: &[Example], fallback: &str, targets: &[Target]) -> Vec<Resemblance> {
         let mut by_language: Vec<(&str, Vec<&Example>)> = Vec::new();
         for example in examples {
             match by_language
@@ -140,37 +191,48 @@ impl Resemblance {
                 None => by_language.push((&example.language, vec![example])),
             }
         }
-        let mut readers = Vec::new();
-        let mut line: Vec<Sign> = Vec::new();
+        let mut readers: Vec<Vec<Reader>> = targets.iter().map(|_| Vec::new()).collect();
         for (code, list) in by_language {
-            // Counted line by line, so that no more than one line's signs are held at once.
-            let lines = list.iter().map(|e| {
-                line.clear();
-                signs(&normalize(&e.text), |hash, _| line.push(hash));
-                line.sort_unstable();
-                line.dedup();
-                (e.label == "crisis", line.clone())
-            });
-            if let Some(model) = Model::learn(lines) {
-                let threshold = settings
-                    .languages
-                    .get(code)
-                    .copied()
-                    .unwrap_or(settings.threshold);
-                readers.push(Reader {
-                    code: code.to_string(),
-                    model,
-                    threshold,
-                    window: settings.windows.get(code).copied(),
-                });
+            let lines: Vec<(&str, Vec<Sign>)> = list
+                .iter()
+                .map(|e| {
+                    let mut line = Vec::new();
+                    signs(&normalize(&e.text), |hash, _| line.push(hash));
+                    line.sort_unstable();
+                    line.dedup();
+                    (e.label.as_str(), line)
+                })
+                .collect();
+            for (target, readers) in targets.iter().zip(&mut readers) {
+                let lines = lines
+                    .iter()
+                    .filter(|(label, _)| !target.set_aside.contains(label))
+                    .map(|(label, signs)| (*label == target.label, signs.as_slice()));
+                if let Some(model) = Model::learn(lines) {
+                    let settings = target.settings;
+                    let threshold = settings
+                        .languages
+                        .get(code)
+                        .copied()
+                        .unwrap_or(settings.threshold);
+                    readers.push(Reader {
+                        code: code.to_string(),
+                        model,
+                        threshold,
+                        window: settings.windows.get(code).copied(),
+                    });
+                }
             }
         }
-        let fallback = readers.iter().position(|r| r.code == fallback);
-        Resemblance {
-            readers,
-            fallback,
-            min_words: settings.min_words,
-        }
+        targets
+            .iter()
+            .zip(readers)
+            .map(|(target, readers)| Resemblance {
+                fallback: readers.iter().position(|r| r.code == fallback),
+                readers,
+                min_words: target.settings.min_words,
+            })
+            .collect()
     }
 
     /// How `normalized` (a normalised message) reads to the model of language `code`; `None`
@@ -245,7 +307,7 @@ impl Model {
     }
 
     /// Multinomial naive Bayes over the signs of each line, each sign counted once per line.
-    fn learn(lines: impl Iterator<Item = (bool, Vec<Sign>)>) -> Option<Model> {
+    fn learn<'a>(lines: impl Iterator<Item = (bool, &'a [Sign])>) -> Option<Model> {
         // (in crisis lines, in others)
         let mut counts: SignMap<(f64, f64)> = SignMap::default();
         let (mut crisis_total, mut other_total) = (0.0, 0.0);
@@ -256,7 +318,7 @@ impl Model {
             } else {
                 other_lines += 1;
             }
-            for sign in signs {
+            for &sign in signs {
                 let count = counts.entry(sign).or_default();
                 if crisis {
                     count.0 += 1.0;
@@ -494,6 +556,45 @@ mod tests {
             .read("en", calm, &sentences(calm), false)
             .expect("a model");
         assert!(!reading.resembles(), "{reading:?}");
+    }
+
+    #[test]
+    fn each_target_learns_its_own_label_and_leaves_aside_what_it_is_told() {
+        let examples = [
+            example("my toe went black and smells", "urgent", "en"),
+            example("his toe is black and cold and smells", "urgent", "en"),
+            example("I want the black fog to take me", "crisis", "en"),
+            example("the black fog will take me tonight", "crisis", "en"),
+            example("which cream for the lump on my toe", "none", "en"),
+            example("is the lump on my elbow calcium", "none", "en"),
+        ];
+        let settings = settings(0.0);
+        let targets = [
+            Target {
+                label: "crisis",
+                set_aside: &[],
+                settings: &settings,
+            },
+            Target {
+                label: "urgent",
+                set_aside: &["crisis"],
+                settings: &settings,
+            },
+        ];
+        let [crisis, urgent]: [Resemblance; 2] = Resemblance::train_all(&examples, "en", &targets)
+            .try_into()
+            .expect("one reader a target");
+        let read = |reader: &Resemblance, text: &str| {
+            reader.read("en", text, &[], false).expect("a model").score
+        };
+        let toe = "her toe went black and smells";
+        let fog = "the black fog will take me";
+        assert!(read(&urgent, toe) > read(&urgent, "which cream for the lump"));
+        assert!(read(&crisis, fog) > read(&crisis, toe));
+        // The urgent reader never saw the crisis lines, as others or otherwise: "fog" is
+        // unknown to it, so weighs nothing either way.
+        assert_eq!(read(&urgent, "fog"), read(&urgent, "zzz"));
+        assert_ne!(read(&crisis, "fog"), read(&crisis, "zzz"));
     }
 
     #[test]

@@ -998,3 +998,74 @@ fn the_resemblance_adds_crisis_wording_the_lists_lack() {
         assert_ne!(with.ask(text).kind(), ReplyKind::Crisis, "{}", with.explain(text));
     }
 }
+
+/// A base whose labelled messages teach an urgent wording no list has: toes "like plums" that
+/// "smell of the cellar". Made up for this test, so that it cannot pass by the lists.
+fn bot_learning_urgent(plums: &[&str], others: &[&str], reader: bool) -> Bot {
+    let dir = crate::knowledge::copy_of_knowledge();
+    let mut lines = String::new();
+    for (text, label) in plums
+        .iter()
+        .map(|t| (t, "urgent"))
+        .chain(others.iter().map(|t| (t, "none")))
+    {
+        lines.push_str(&serde_json::json!({"q": text, "expect": label}).to_string());
+        lines.push('\n');
+    }
+    std::fs::write(dir.path().join("examples/plums.jsonl"), lines).expect("write");
+    if !reader {
+        // The [urgent_resemblance] tables close safety.toml.
+        let path = dir.path().join("safety.toml");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let cut = text
+            .find("\n[urgent_resemblance]")
+            .expect("an [urgent_resemblance] table");
+        std::fs::write(&path, &text[..cut]).expect("write");
+    }
+    let kb = KnowledgeBase::load(dir.path()).expect("valid base");
+    Bot::new(kb).expect("bot builds")
+}
+
+#[test]
+fn the_urgent_reader_adds_urgent_wording_the_lists_lack() {
+    let plums = [
+        "his toes have gone the colour of plums overnight and smell of the cellar",
+        "the plum colour on her foot is creeping and it smells of the cellar now",
+        "my heel looks like a bruised plum and the cellar smell will not wash off",
+        "toes like plums since yesterday, cellar smell, he is on dialysis",
+        "the plum patch on his shin smells like the cellar and keeps growing",
+        "mum says her toe is a plum now and the cellar smell fills the room",
+    ];
+    let others = [
+        "we keep the plums in the cellar, can diet change my calcium",
+        "is swimming good for the lumps on my elbows",
+        "my toes ache in winter, is that the deposits",
+        "what are the chances the deposits come back after surgery",
+        "I feel tired after dialysis, is that normal",
+        "can a bruise turn into a calcium lump later",
+    ];
+    let message = "Dad is 80 and stubborn. Since Sunday his toes have gone the colour of plums and smell of the cellar. Is that the calcium?";
+
+    let without = bot_learning_urgent(&plums, &others, false);
+    assert_ne!(
+        without.ask(message).kind(),
+        ReplyKind::Urgent,
+        "the lists alone should not know this wording\n{}",
+        without.explain(message)
+    );
+    let with = bot_learning_urgent(&plums, &others, true);
+    let explained = with.explain(message).to_string();
+    assert_eq!(with.ask(message).kind(), ReplyKind::Urgent, "{explained}");
+    assert!(
+        explained.contains("urgent resemblance: ") && explained.contains("URGENT"),
+        "{explained}"
+    );
+
+    // Not asked where an exclusion excused a sign, and it never flags plain questions.
+    for text in [
+        "My fingers go white then blue in the cold and come back to normal, and my toes look like plums then too. Gloves?",
+        "we keep the plums in the cellar, is dairy bad for deposits",
+    ] {
+        assert_ne!(with.ask(text).kind(), ReplyKind::Urgent, "{}", with.explain(text));
+    }
+}
