@@ -453,6 +453,23 @@ fn twenty_second_heldout_sets_keep_their_floors() {
     assert_all_caught_but(&report(&data("heldout22-languages.jsonl")), &[], &[]);
 }
 
+/// `knowledge/examples/heldout23-english.jsonl` (120) and `heldout23-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (4f165b8) before any line was read: English urgent 13/15, crisis 18/20, dosing
+/// 18/20, one false alarm, 101/120; the six languages urgent 39/48, crisis 61/66, dosing 56/66,
+/// three false alarms, 161/240. Left out of training, the urgent reader (1afa51a) caught 14/15
+/// and 47/48. The misses were then fixed by category. One safety reply is allowed in English:
+/// to a Miami nurse writing half in English and half in Spanish.
+#[test]
+fn twenty_third_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout23-english.jsonl"), 0.88, 0.06);
+    assert_all_caught_but(
+        &report(&data("heldout23-languages.jsonl")),
+        &[],
+        &["Hi, soy nurse (LPN) en Hialeah"],
+    );
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

@@ -723,6 +723,9 @@ fn every_exclusion_excuses_its_look_alike() {
         ("en", "My legs are black and blue from the warfarin. Does it help the deposits at all?"),
         ("en", "He's on dialysis and the binder tablets make him vomit. Is there another kind?"),
         ("fr", "Ce régime va me tuer, plus de fromage ! Le calcium du lait fait-il grossir les dépôts ?"),
+        ("en", "Our cow had milk fever and the vet gave her calcium. Is that like deposits in people?"),
+        ("it", "Mi sento un peso sul cuore da quando mamma aspetta la biopsia. Quanto ci vuole?"),
+        ("it", "Che caldo oggi, 38 gradi a Bari! I noduli alle dita danno più fastidio d'estate?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
