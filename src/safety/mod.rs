@@ -673,10 +673,13 @@ impl Safety {
             }
         }
         let code = &self.codes[language];
+        // The message's signs, found once for both readers and their windows.
+        let found = std::cell::OnceCell::new();
+        let signs = || found.get_or_init(|| resemblance::Signs::of(&analysis.normalized));
         // A curator sees the reading even where it was not asked, to see how near it came.
         let resemblance = match &self.readers.crisis {
             Some(model) if unasked.is_none() || explain.is_some() => {
-                model.read(code, &analysis.normalized, &spans, explain.is_some())
+                model.read_signs(code, signs(), &spans, explain.is_some())
             }
             _ => None,
         };
@@ -704,7 +707,7 @@ impl Safety {
         };
         let urgent_resemblance = match &self.readers.urgent {
             Some(model) if urgent_unasked.is_none() || explain.is_some() => {
-                model.read(code, &analysis.normalized, &spans, explain.is_some())
+                model.read_signs(code, signs(), &spans, explain.is_some())
             }
             _ => None,
         };

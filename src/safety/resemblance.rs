@@ -245,6 +245,18 @@ impl Resemblance {
         sentences: &[(usize, usize)],
         explain: bool,
     ) -> Option<Reading> {
+        self.read_signs(code, &Signs::of(normalized), sentences, explain)
+    }
+
+    /// The same for a message whose signs were found already: the safety layer finds them once
+    /// for both readers and every window.
+    pub fn read_signs(
+        &self,
+        code: &str,
+        message: &Signs,
+        sentences: &[(usize, usize)],
+        explain: bool,
+    ) -> Option<Reading> {
         let index = self
             .readers
             .iter()
@@ -252,17 +264,28 @@ impl Resemblance {
             .or(self.fallback)?;
         let reader = &self.readers[index];
         let model = &reader.model;
-        let mut seen: Vec<Sign> = Vec::with_capacity(2 * normalized.len() / 4);
-        let score = model.score(normalized, &mut seen);
+        let score = model.score(&message.whole);
         // Windows are read only where they could change the answer, or a curator asks.
         let window = match reader.window {
             Some(t) if sentences.len() > 1 && (explain || score < reader.threshold) => {
+                // Each sign's weight looked up once; a window sums its own, each once.
+                let weighed: Vec<(Sign, f32)> = message
+                    .ordered
+                    .iter()
+                    .map(|&sign| (sign, model.weights.get(&sign).copied().unwrap_or(0.0)))
+                    .collect();
+                let mut scratch: Vec<(Sign, f32)> = Vec::new();
                 let mut best = f64::NEG_INFINITY;
                 // A window as wide as the message is the message, read already.
                 for width in (1..=2).filter(|&w| w < sentences.len()) {
                     for group in sentences.windows(width) {
-                        let text = &normalized[group[0].0..group[width - 1].1];
-                        best = best.max(model.score(text, &mut seen));
+                        let range = message.range(group[0].0, group[width - 1].1);
+                        scratch.clear();
+                        scratch.extend_from_slice(&weighed[range]);
+                        scratch.sort_unstable_by_key(|&(sign, _)| sign);
+                        scratch.dedup_by_key(|&mut (sign, _)| sign);
+                        let sum: f64 = scratch.iter().map(|&(_, w)| f64::from(w)).sum();
+                        best = best.max(model.prior + sum);
                     }
                 }
                 Some((best, t))
@@ -271,7 +294,7 @@ impl Resemblance {
         };
         let mut leading: Vec<(Sign, String, f64)> = Vec::new();
         if explain {
-            signs(normalized, |hash, name| match model.weights.get(&hash) {
+            signs(message.text, |hash, name| match model.weights.get(&hash) {
                 Some(&weight) if weight > 0.0 && !leading.iter().any(|l| l.0 == hash) => {
                     leading.push((hash, name(), f64::from(weight)))
                 }
@@ -292,16 +315,13 @@ impl Resemblance {
 }
 
 impl Model {
-    /// The log-odds of `text`, crisis against the rest; `seen` is scratch space.
-    fn score(&self, text: &str, seen: &mut Vec<Sign>) -> f64 {
-        seen.clear();
-        signs(text, |hash, _| seen.push(hash));
-        seen.sort_unstable();
-        seen.dedup();
+    /// The log-odds of a message whose signs are `signs` (each once), its label against the
+    /// rest.
+    fn score(&self, signs: &[Sign]) -> f64 {
         self.prior
-            + seen
+            + signs
                 .iter()
-                .filter_map(|hash| self.weights.get(hash))
+                .filter_map(|sign| self.weights.get(sign))
                 .map(|&w| f64::from(w))
                 .sum::<f64>()
     }
@@ -350,15 +370,75 @@ impl Model {
     }
 }
 
+/// The signs of one message, found once for every reader and every window of it.
+pub struct Signs<'a> {
+    text: &'a str,
+    /// In message order: for each word, the pair it ends (from the second word on), then its
+    /// own beginning; so the signs of a run of words lie together, but for the pair that ties
+    /// its first word to the one before.
+    ordered: Vec<Sign>,
+    /// For each word, the byte where it starts and the index of its own sign in `ordered`.
+    words: Vec<(usize, usize)>,
+    /// Every sign once, sorted: what the whole message is read by.
+    whole: Vec<Sign>,
+}
+
+impl<'a> Signs<'a> {
+    pub fn of(normalized: &'a str) -> Signs<'a> {
+        let mut ordered = Vec::with_capacity(normalized.len() / 2);
+        let mut words = Vec::with_capacity(normalized.len() / 4);
+        let mut previous: Option<&str> = None;
+        let mut at = 0;
+        for word in normalized.split(' ') {
+            let start = at;
+            at += word.len() + 1;
+            if word.is_empty() {
+                continue;
+            }
+            let prefix = prefix(word);
+            if let Some(before) = previous {
+                ordered.push(hash(&[before, prefix]));
+            }
+            words.push((start, ordered.len()));
+            ordered.push(hash(&[prefix]));
+            previous = Some(prefix);
+        }
+        let mut whole = ordered.clone();
+        whole.sort_unstable();
+        whole.dedup();
+        Signs {
+            text: normalized,
+            ordered,
+            words,
+            whole,
+        }
+    }
+
+    /// The indexes in `ordered` of the signs of the words that start in bytes `from..to`.
+    fn range(&self, from: usize, to: usize) -> std::ops::Range<usize> {
+        let first = self.words.partition_point(|&(start, _)| start < from);
+        let end = self.words.partition_point(|&(start, _)| start < to);
+        let begin = self.words.get(first).map_or(self.ordered.len(), |w| w.1);
+        // Up to the next word's pair, which ties it to the last word of the window.
+        let finish = self.words.get(end).map_or(self.ordered.len(), |w| w.1 - 1);
+        begin..finish.max(begin)
+    }
+}
+
+/// A word's sign: its first `PREFIX_CHARS` letters.
+fn prefix(word: &str) -> &str {
+    match word.char_indices().nth(PREFIX_CHARS) {
+        Some((end, _)) => &word[..end],
+        None => word,
+    }
+}
+
 /// Calls `found` with each sign of `normalized`: every word's beginning, and every pair of
 /// neighbouring beginnings. The name is built only when asked for (`--explain`).
 fn signs(normalized: &str, mut found: impl FnMut(Sign, &dyn Fn() -> String)) {
     let mut previous: Option<&str> = None;
     for word in normalized.split(' ').filter(|w| !w.is_empty()) {
-        let prefix = match word.char_indices().nth(PREFIX_CHARS) {
-            Some((end, _)) => &word[..end],
-            None => word,
-        };
+        let prefix = prefix(word);
         found(hash(&[prefix]), &|| prefix.to_string());
         if let Some(before) = previous {
             found(hash(&[before, prefix]), &|| format!("{before} {prefix}"));
