@@ -470,6 +470,19 @@ fn twenty_third_heldout_sets_keep_their_floors() {
     );
 }
 
+/// `knowledge/examples/heldout24-english.jsonl` (120) and `heldout24-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (268ac6a) before any line was read: English urgent 15/15, crisis 17/20, dosing
+/// 20/20, two false alarms, 102/120; the six languages urgent 47/48, crisis 59/66, dosing
+/// 60/66, five false alarms, 178/240 (on 06260ca, the code of the session before: English
+/// crisis 12/20, urgent 14/15; the six languages urgent 45/48, crisis 58/66, dosing 58/66). The
+/// misses were then fixed by category.
+#[test]
+fn twenty_fourth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout24-english.jsonl"), 0.85, 0.08);
+    assert_all_caught_but(&report(&data("heldout24-languages.jsonl")), &[], &[]);
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

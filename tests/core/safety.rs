@@ -724,6 +724,13 @@ fn every_exclusion_excuses_its_look_alike() {
         ("en", "He's on dialysis and the binder tablets make him vomit. Is there another kind?"),
         ("fr", "Ce régime va me tuer, plus de fromage ! Le calcium du lait fait-il grossir les dépôts ?"),
         ("en", "Our cow had milk fever and the vet gave her calcium. Is that like deposits in people?"),
+        ("en", "This lump on my nose is social suicide, prom is next week. Can a derm remove it?"),
+        ("es", "El año pasado mi madre estuvo confundida y vomitando, pero ya salió bien. ¿Crecen los bultos?"),
+        ("es", "Tuve fiebre con la herida del codo la semana pasada, ahora estoy bien. ¿Vuelven los depósitos?"),
+        ("pt", "Tive febre com a ferida do cotovelo na semana passada, agora estou bem. Os depósitos voltam?"),
+        ("pt", "Ano passado meu pai ficou confuso e vomitando, mas já passou. Isso causa as bolinhas?"),
+        ("pt", "Já pus a pomada no cotovelo como o médico disse. Quanto tempo leva a fazer efeito?"),
+        ("pt", "Vi uma mancha preta no dedo, mas era só tinta da caneta. Como se confirma se é cálcio?"),
         ("it", "Mi sento un peso sul cuore da quando mamma aspetta la biopsia. Quanto ci vuole?"),
         ("it", "Che caldo oggi, 38 gradi a Bari! I noduli alle dita danno più fastidio d'estate?"),
     ];
