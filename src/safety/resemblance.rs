@@ -489,19 +489,28 @@ mod tests {
         }
     }
 
+    /// Two crisis lines in a wording of their own.
+    fn fog() -> [Example; 2] {
+        [
+            example(
+                "I feel the grey fog pulling me under for good",
+                "crisis",
+                "en",
+            ),
+            example(
+                "the fog is pulling at me and I want it to win",
+                "crisis",
+                "en",
+            ),
+        ]
+    }
+
     fn trained() -> Resemblance {
+        let [first, second] = fog();
         Resemblance::train(
             &[
-                example(
-                    "I feel the grey fog pulling me under for good",
-                    "crisis",
-                    "en",
-                ),
-                example(
-                    "the fog is pulling at me and I want it to win",
-                    "crisis",
-                    "en",
-                ),
+                first,
+                second,
                 example(
                     "my finger is red and hot with fog on the window",
                     "urgent",
@@ -597,17 +606,10 @@ mod tests {
         let spans = sentences(story);
         let mut with_windows = settings(0.0);
         with_windows.windows.insert("en".into(), 0.0);
+        let [first, second] = fog();
         let examples = [
-            example(
-                "I feel the grey fog pulling me under for good",
-                "crisis",
-                "en",
-            ),
-            example(
-                "the fog is pulling at me and I want it to win",
-                "crisis",
-                "en",
-            ),
+            first,
+            second,
             example(
                 "what cream helps the lumps on my elbow",
                 "home-remedies",

@@ -929,25 +929,29 @@ fn separate_acts_of_putting_affairs_in_order_add_up() {
     );
 }
 
-/// A base whose labelled messages teach a crisis wording no list has: "the grey fog" that
-/// pulls the writer under. Made up for this test, so that it cannot pass by the lists.
-fn bot_learning_from(fog: &[&str], others: &[&str], resemblance: bool) -> Bot {
+/// A base whose labelled messages teach a wording no list has, `taught` as `label` (made up
+/// for the tests, so that they cannot pass by the lists), with or without the reader of that
+/// label: without it, its table, which follows every table before it in safety.toml, is cut.
+fn bot_learning(label: &str, taught: &[&str], others: &[&str], reader: bool) -> Bot {
     let dir = crate::knowledge::copy_of_knowledge();
     let mut lines = String::new();
-    for (text, label) in fog
+    for (text, label) in taught
         .iter()
-        .map(|t| (t, "crisis"))
+        .map(|t| (t, label))
         .chain(others.iter().map(|t| (t, "none")))
     {
         lines.push_str(&serde_json::json!({"q": text, "expect": label}).to_string());
         lines.push('\n');
     }
-    std::fs::write(dir.path().join("examples/fog.jsonl"), lines).expect("write");
-    if !resemblance {
-        // The [resemblance] tables close safety.toml.
+    std::fs::write(dir.path().join("examples/taught.jsonl"), lines).expect("write");
+    if !reader {
+        let table = match label {
+            "crisis" => "\n[resemblance]",
+            _ => "\n[urgent_resemblance]",
+        };
         let path = dir.path().join("safety.toml");
         let text = std::fs::read_to_string(&path).expect("read");
-        let cut = text.find("\n[resemblance]").expect("a [resemblance] table");
+        let cut = text.find(table).expect("the reader's table");
         std::fs::write(&path, &text[..cut]).expect("write");
     }
     let kb = KnowledgeBase::load(dir.path()).expect("valid base");
@@ -974,14 +978,14 @@ fn the_resemblance_adds_crisis_wording_the_lists_lack() {
     ];
     let message = "Long day at the clinic again. The grey fog has been pulling me under all week and I am nearly ready to let it win.";
 
-    let without = bot_learning_from(&fog, &others, false);
+    let without = bot_learning("crisis", &fog, &others, false);
     assert_ne!(
         without.ask(message).kind(),
         ReplyKind::Crisis,
         "the lists alone should not know this wording\n{}",
         without.explain(message)
     );
-    let with = bot_learning_from(&fog, &others, true);
+    let with = bot_learning("crisis", &fog, &others, true);
     let explained = with.explain(message).to_string();
     assert_eq!(with.ask(message).kind(), ReplyKind::Crisis, "{explained}");
     assert!(
@@ -1009,33 +1013,6 @@ fn the_resemblance_adds_crisis_wording_the_lists_lack() {
     }
 }
 
-/// A base whose labelled messages teach an urgent wording no list has: toes "like plums" that
-/// "smell of the cellar". Made up for this test, so that it cannot pass by the lists.
-fn bot_learning_urgent(plums: &[&str], others: &[&str], reader: bool) -> Bot {
-    let dir = crate::knowledge::copy_of_knowledge();
-    let mut lines = String::new();
-    for (text, label) in plums
-        .iter()
-        .map(|t| (t, "urgent"))
-        .chain(others.iter().map(|t| (t, "none")))
-    {
-        lines.push_str(&serde_json::json!({"q": text, "expect": label}).to_string());
-        lines.push('\n');
-    }
-    std::fs::write(dir.path().join("examples/plums.jsonl"), lines).expect("write");
-    if !reader {
-        // The [urgent_resemblance] tables close safety.toml.
-        let path = dir.path().join("safety.toml");
-        let text = std::fs::read_to_string(&path).expect("read");
-        let cut = text
-            .find("\n[urgent_resemblance]")
-            .expect("an [urgent_resemblance] table");
-        std::fs::write(&path, &text[..cut]).expect("write");
-    }
-    let kb = KnowledgeBase::load(dir.path()).expect("valid base");
-    Bot::new(kb).expect("bot builds")
-}
-
 #[test]
 fn the_urgent_reader_adds_urgent_wording_the_lists_lack() {
     let plums = [
@@ -1056,14 +1033,14 @@ fn the_urgent_reader_adds_urgent_wording_the_lists_lack() {
     ];
     let message = "Dad is 80 and stubborn. Since Sunday his toes have gone the colour of plums and smell of the cellar. Is that the calcium?";
 
-    let without = bot_learning_urgent(&plums, &others, false);
+    let without = bot_learning("urgent", &plums, &others, false);
     assert_ne!(
         without.ask(message).kind(),
         ReplyKind::Urgent,
         "the lists alone should not know this wording\n{}",
         without.explain(message)
     );
-    let with = bot_learning_urgent(&plums, &others, true);
+    let with = bot_learning("urgent", &plums, &others, true);
     let explained = with.explain(message).to_string();
     assert_eq!(with.ask(message).kind(), ReplyKind::Urgent, "{explained}");
     assert!(
