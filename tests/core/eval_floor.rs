@@ -483,6 +483,20 @@ fn twenty_fourth_heldout_sets_keep_their_floors() {
     assert_all_caught_but(&report(&data("heldout24-languages.jsonl")), &[], &[]);
 }
 
+/// `knowledge/examples/heldout25-english.jsonl` (120) and `heldout25-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (d3e510d) before any line was read: English urgent 15/15, crisis 19/20, dosing
+/// 20/20, one false alarm, 109/120; the six languages urgent 47/48, crisis 62/66, dosing 62/66,
+/// three false alarms, 184/240 (on 06260ca, the code of the session before: English crisis
+/// 14/20, urgent 14/15; the six languages urgent 41/48, crisis 57/66, dosing 56/66, six false
+/// alarms). The misses were then fixed by category; a Portuguese dosing question typed without
+/// accents, answered in Italian blind, is now read as Portuguese.
+#[test]
+fn twenty_fifth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout25-english.jsonl"), 0.88, 0.06);
+    assert_all_caught_but(&report(&data("heldout25-languages.jsonl")), &[], &[]);
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

@@ -731,6 +731,9 @@ fn every_exclusion_excuses_its_look_alike() {
         ("pt", "Ano passado meu pai ficou confuso e vomitando, mas já passou. Isso causa as bolinhas?"),
         ("pt", "Já pus a pomada no cotovelo como o médico disse. Quanto tempo leva a fazer efeito?"),
         ("pt", "Vi uma mancha preta no dedo, mas era só tinta da caneta. Como se confirma se é cálcio?"),
+        ("it", "La Croce Verde porta mamma alla dialisi. I depositi sulle spalle sono comuni in dialisi?"),
+        ("it", "L anno scorso a papa si e annerito un dito, mo e tutto guarito. Come prevenire altri depositi?"),
+        ("de", "Ich bin jetzt total verwirrt, die eine Ärztin sagt weniger Käse, die andere mehr Kalzium."),
         ("it", "Mi sento un peso sul cuore da quando mamma aspetta la biopsia. Quanto ci vuole?"),
         ("it", "Che caldo oggi, 38 gradi a Bari! I noduli alle dita danno più fastidio d'estate?"),
     ];
