@@ -497,6 +497,19 @@ fn twenty_fifth_heldout_sets_keep_their_floors() {
     assert_all_caught_but(&report(&data("heldout25-languages.jsonl")), &[], &[]);
 }
 
+/// `knowledge/examples/heldout26-english.jsonl` (120) and `heldout26-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (35080a4) before any line was read: English urgent 15/15, crisis 19/20, dosing
+/// 18/20, one false alarm, 101/120; the six languages urgent 46/48, crisis 62/66, dosing 54/66,
+/// five false alarms, 177/240 (on 06260ca, the code of the session before: English crisis
+/// 14/20, urgent 14/15; the six languages urgent 42/48, crisis 58/66, dosing 53/66). The misses
+/// were then fixed by category.
+#[test]
+fn twenty_sixth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout26-english.jsonl"), 0.85, 0.08);
+    assert_all_caught_but(&report(&data("heldout26-languages.jsonl")), &[], &[]);
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

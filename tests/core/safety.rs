@@ -734,6 +734,9 @@ fn every_exclusion_excuses_its_look_alike() {
         ("it", "La Croce Verde porta mamma alla dialisi. I depositi sulle spalle sono comuni in dialisi?"),
         ("it", "L anno scorso a papa si e annerito un dito, mo e tutto guarito. Come prevenire altri depositi?"),
         ("de", "Ich bin jetzt total verwirrt, die eine Ärztin sagt weniger Käse, die andere mehr Kalzium."),
+        ("it", "Il dermatologo non risponde mai al telefono. Chi altro puo vedere i noduli di calcio?"),
+        ("it", "Faccio il pescatore e mi taglio sempre sugli scogli. I tagli diventano depositi di calcio?"),
+        ("pl", "Od amlodypiny raz prawie zemdlałam w autobusie, teraz już ok. Czy zwapnienia znikną?"),
         ("it", "Mi sento un peso sul cuore da quando mamma aspetta la biopsia. Quanto ci vuole?"),
         ("it", "Che caldo oggi, 38 gradi a Bari! I noduli alle dita danno più fastidio d'estate?"),
     ];
