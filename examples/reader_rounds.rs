@@ -29,6 +29,13 @@ struct Read {
     urgent_score: Option<f64>,
 }
 
+impl Read {
+    /// Neither crisis nor urgent: a line either reader's flag would be a false alarm on.
+    fn is_other(&self) -> bool {
+        self.label != "crisis" && self.label != "urgent"
+    }
+}
+
 fn round_of(file: &str) -> Option<u32> {
     let name = file.strip_prefix("examples/heldout")?;
     let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
@@ -142,10 +149,7 @@ fn whole(kb: &KnowledgeBase, english: bool) -> f64 {
 
 fn report(group: &[&Read], english: bool, whole: f64, which: &str) {
     let crisis = group.iter().filter(|r| r.label == "crisis").count();
-    let others = group
-        .iter()
-        .filter(|r| r.label != "crisis" && r.label != "urgent")
-        .count();
+    let others = group.iter().filter(|r| r.is_other()).count();
     let by_lists = group
         .iter()
         .filter(|r| r.label == "crisis" && r.lists)
@@ -165,7 +169,7 @@ fn report(group: &[&Read], english: bool, whole: f64, which: &str) {
             .count();
         let alarms = group
             .iter()
-            .filter(|r| r.label != "crisis" && r.label != "urgent" && !r.lists)
+            .filter(|r| r.is_other() && !r.lists)
             .filter(hit)
             .count();
         (caught, alarms)
@@ -181,10 +185,7 @@ fn report(group: &[&Read], english: bool, whole: f64, which: &str) {
 
 fn report_urgent(group: &[&Read], english: bool, which: &str) {
     let urgent = group.iter().filter(|r| r.label == "urgent").count();
-    let others: Vec<&&Read> = group
-        .iter()
-        .filter(|r| r.label != "crisis" && r.label != "urgent")
-        .collect();
+    let others: Vec<&&Read> = group.iter().filter(|r| r.is_other()).collect();
     let by_lists = group
         .iter()
         .filter(|r| r.label == "urgent" && r.urgent_lists)

@@ -403,11 +403,19 @@ impl Safety {
         concepts::word_starts(&analysis.normalized, &mut starts);
         let word_at = |byte: usize| starts.partition_point(|&s| (s as usize) < byte) as u32;
         let mut sentences: Vec<(u32, u32)> = Vec::with_capacity(analysis.sentences.len());
+        // The same sentences as byte ranges: the resemblance readers' windows.
+        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(analysis.sentences.len());
         for span in &analysis.sentences {
-            let (from, to) = (word_at(span.normalized.start), word_at(span.normalized.end));
-            match sentences.last_mut() {
-                Some(last) if span.continues => last.1 = to,
-                _ => sentences.push((from, to)),
+            let (from, to) = (span.normalized.start, span.normalized.end);
+            match (sentences.last_mut(), spans.last_mut()) {
+                (Some(last), Some(bytes)) if span.continues => {
+                    last.1 = word_at(to);
+                    bytes.1 = to;
+                }
+                _ => {
+                    sentences.push((word_at(from), word_at(to)));
+                    spans.push((from, to));
+                }
             }
         }
 
@@ -646,46 +654,39 @@ impl Safety {
         // The resemblance reader adds what the lists missed, and nothing where they found an
         // urgent sign: a story of a black finger and fear reads much like despair, and the
         // urgent reply is the one it needs.
+        let too_few = |reader: &Option<Resemblance>| {
+            reader.as_ref().is_some_and(|r| starts.len() < r.min_words)
+        };
         let unasked = if flags.crisis {
             Some("the lists found a crisis")
         } else if flags.urgent {
             Some("the lists found urgent signs")
         } else if crisis_excused {
             Some("an exclusion took a crisis word away")
-        } else if self
-            .readers
-            .crisis
-            .as_ref()
-            .is_some_and(|r| starts.len() < r.min_words)
-        {
+        } else if too_few(&self.readers.crisis) {
             Some("too few words")
         } else {
             None
         };
-        // Whole sentences, with the clauses cut from one joined back, as above: the readers'
-        // windows.
-        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(sentences.len());
-        for span in &analysis.sentences {
-            let (from, to) = (span.normalized.start, span.normalized.end);
-            match spans.last_mut() {
-                Some(last) if span.continues => last.1 = to,
-                _ => spans.push((from, to)),
-            }
-        }
         let code = &self.codes[language];
+        let explaining = explain.is_some();
         // The message's signs, found once for both readers and their windows.
         let found = std::cell::OnceCell::new();
-        let signs = || found.get_or_init(|| resemblance::Signs::of(&analysis.normalized));
-        // A curator sees the reading even where it was not asked, to see how near it came.
-        let resemblance = match &self.readers.crisis {
-            Some(model) if unasked.is_none() || explain.is_some() => {
-                model.read_signs(code, signs(), &spans, explain.is_some())
-            }
-            _ => None,
+        // A reader's reading when it is asked; a curator sees it even where it was not, to see
+        // how near it came. Whether it flags the message.
+        let ask = |reader: &Option<Resemblance>, unasked: Option<&str>| {
+            let reading = match reader {
+                Some(model) if unasked.is_none() || explaining => {
+                    let signs = found.get_or_init(|| resemblance::Signs::of(&analysis.normalized));
+                    model.read_signs(code, signs, &spans, explaining)
+                }
+                _ => None,
+            };
+            let flags = unasked.is_none() && reading.as_ref().is_some_and(|r| r.resembles());
+            (reading, flags)
         };
-        if unasked.is_none() && resemblance.as_ref().is_some_and(|r| r.resembles()) {
-            flags.crisis = true;
-        }
+        let (resemblance, crisis) = ask(&self.readers.crisis, unasked);
+        flags.crisis |= crisis;
         // The urgent reader adds urgent signs the lists missed ("feels like someone parked a
         // truck on my chest"): not where a crisis was found, whose reply stands alone, nor
         // where an exclusion excused a sign (Raynaud's that comes back, an old scar).
@@ -695,25 +696,13 @@ impl Safety {
             Some("the lists found urgent signs")
         } else if urgent_excused {
             Some("an exclusion took an urgent sign away")
-        } else if self
-            .readers
-            .urgent
-            .as_ref()
-            .is_some_and(|r| starts.len() < r.min_words)
-        {
+        } else if too_few(&self.readers.urgent) {
             Some("too few words")
         } else {
             None
         };
-        let urgent_resemblance = match &self.readers.urgent {
-            Some(model) if urgent_unasked.is_none() || explain.is_some() => {
-                model.read_signs(code, signs(), &spans, explain.is_some())
-            }
-            _ => None,
-        };
-        if urgent_unasked.is_none() && urgent_resemblance.as_ref().is_some_and(|r| r.resembles()) {
-            flags.urgent = true;
-        }
+        let (urgent_resemblance, urgent) = ask(&self.readers.urgent, urgent_unasked);
+        flags.urgent |= urgent;
         if let Some(explanation) = explain {
             explanation.resemblance = resemblance;
             explanation.resemblance_unasked = match &self.readers.crisis {

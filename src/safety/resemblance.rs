@@ -95,24 +95,23 @@ impl Readers {
     /// The readers `kb` asks for, trained on its labelled messages; English reads the
     /// languages that have no model of their own.
     pub fn for_base(kb: &KnowledgeBase) -> Readers {
-        let crisis = kb.safety.resemblance.as_ref().map(|settings| Target {
-            label: "crisis",
-            set_aside: &[],
-            settings,
-        });
-        let urgent = kb
-            .safety
-            .urgent_resemblance
-            .as_ref()
-            .map(|settings| Target {
-                label: "urgent",
-                set_aside: &["crisis"],
-                settings,
-            });
-        let wanted = [crisis.is_some(), urgent.is_some()];
-        let targets: Vec<Target> = crisis.into_iter().chain(urgent).collect();
+        let wanted = [
+            ("crisis", &[][..], &kb.safety.resemblance),
+            ("urgent", &["crisis"][..], &kb.safety.urgent_resemblance),
+        ];
+        let targets: Vec<Target> = wanted
+            .iter()
+            .filter_map(|&(label, set_aside, settings)| {
+                settings.as_ref().map(|settings| Target {
+                    label,
+                    set_aside,
+                    settings,
+                })
+            })
+            .collect();
         let mut trained = Resemblance::train_all(&kb.examples, "en", &targets).into_iter();
-        let [crisis, urgent] = wanted.map(|wanted| if wanted { trained.next() } else { None });
+        let [crisis, urgent] =
+            wanted.map(|(.., settings)| settings.as_ref().and_then(|_| trained.next()));
         Readers { crisis, urgent }
     }
 }
@@ -158,26 +157,6 @@ impl Reading {
 }
 
 impl Resemblance {
-    /// Learns from `examples`: crisis lines against every other line, language by language.
-    /// `fallback` is the language whose model reads languages without one.
-    pub fn train(
-        examples: &[Example],
-        settings: &ResemblanceSettings,
-        fallback: &str,
-    ) -> Resemblance {
-        let target = Target {
-            label: "crisis",
-            set_aside: &[],
-            settings,
-        };
-        let mut trained = Resemblance::train_all(examples, fallback, &[target]);
-        trained.pop().unwrap_or_else(|| Resemblance {
-            readers: Vec::new(),
-            fallback: None,
-            min_words: settings.min_words,
-        })
-    }
-
     /// One reader for each target, in order, learnt together: the signs of each line, the
     /// costly part, are found once for all of them.
     pub fn train_all(examples: &[Example], fallback: &str, targets: &[Target]) -> Vec<Resemblance> {
@@ -195,13 +174,8 @@ impl Resemblance {
         for (code, list) in by_language {
             let lines: Vec<(&str, Vec<Sign>)> = list
                 .iter()
-                .map(|e| {
-                    let mut line = Vec::new();
-                    signs(&normalize(&e.text), |hash, _| line.push(hash));
-                    line.sort_unstable();
-                    line.dedup();
-                    (e.label.as_str(), line)
-                })
+                // Read as a message is read, so that the two cannot drift apart.
+                .map(|e| (e.label.as_str(), Signs::of(&normalize(&e.text)).whole))
                 .collect();
             for (target, readers) in targets.iter().zip(&mut readers) {
                 let lines = lines
@@ -433,8 +407,8 @@ fn prefix(word: &str) -> &str {
     }
 }
 
-/// Calls `found` with each sign of `normalized`: every word's beginning, and every pair of
-/// neighbouring beginnings. The name is built only when asked for (`--explain`).
+/// Calls `found` with each sign of `normalized` and a way to name it, for `--explain`: every
+/// word's beginning, and every pair of neighbouring beginnings, the signs `Signs::of` finds.
 fn signs(normalized: &str, mut found: impl FnMut(Sign, &dyn Fn() -> String)) {
     let mut previous: Option<&str> = None;
     for word in normalized.split(' ').filter(|w| !w.is_empty()) {
@@ -489,6 +463,19 @@ mod tests {
         }
     }
 
+    /// A crisis reader learnt from `examples`; `fallback` reads the languages without a model.
+    fn train(examples: &[Example], settings: &ResemblanceSettings, fallback: &str) -> Resemblance {
+        let target = Target {
+            label: "crisis",
+            set_aside: &[],
+            settings,
+        };
+        let [reader]: [Resemblance; 1] = Resemblance::train_all(examples, fallback, &[target])
+            .try_into()
+            .expect("one reader a target");
+        reader
+    }
+
     /// Two crisis lines in a wording of their own.
     fn fog() -> [Example; 2] {
         [
@@ -507,7 +494,7 @@ mod tests {
 
     fn trained() -> Resemblance {
         let [first, second] = fog();
-        Resemblance::train(
+        train(
             &[
                 first,
                 second,
@@ -557,7 +544,7 @@ mod tests {
 
     #[test]
     fn a_language_with_too_few_lines_gets_no_model() {
-        let model = Resemblance::train(
+        let model = train(
             &[
                 example("quiero morir", "crisis", "es"),
                 example("que crema uso", "home-remedies", "es"),
@@ -572,7 +559,7 @@ mod tests {
     fn a_language_threshold_overrides_the_default() {
         let mut settings = settings(5.0);
         settings.languages.insert("en".into(), -100.0);
-        let model = Resemblance::train(
+        let model = train(
             &[
                 example("the fog pulls", "crisis", "en"),
                 example("the fog lifts", "crisis", "en"),
@@ -618,14 +605,14 @@ mod tests {
             example("can I pull the lump out myself", "popping-squeezing", "en"),
             example("which cream for the lump on my elbow", "none", "en"),
         ];
-        let whole_only = Resemblance::train(&examples, &settings(0.0), "en")
+        let whole_only = train(&examples, &settings(0.0), "en")
             .read("en", story, &spans, false)
             .expect("a model");
         assert!(whole_only.score < 0.0, "{whole_only:?}");
         assert_eq!(whole_only.window, None);
         assert!(!whole_only.resembles());
 
-        let reading = Resemblance::train(&examples, &with_windows, "en")
+        let reading = train(&examples, &with_windows, "en")
             .read("en", story, &spans, false)
             .expect("a model");
         let (best, threshold) = reading.window.expect("windows are read");
@@ -634,7 +621,7 @@ mod tests {
 
         // A story of lumps alone has no window that reads as despair.
         let calm = "what cream helps the lumps on my elbow. can i pull the lump out myself";
-        let reading = Resemblance::train(&examples, &with_windows, "en")
+        let reading = train(&examples, &with_windows, "en")
             .read("en", calm, &sentences(calm), false)
             .expect("a model");
         assert!(!reading.resembles(), "{reading:?}");
