@@ -5,7 +5,9 @@
 //! prints how many crisis lines the lists and the crisis reader caught together (reading whole
 //! messages, or with the threshold `safety.toml` sets for whole messages and the given one for
 //! windows), and how many other lines (neither crisis nor urgent) the reader alone flagged; then
-//! the same for urgent lines and the urgent reader, against the lines neither urgent nor crisis.
+//! the same for urgent lines and the urgent reader, against the lines neither urgent nor crisis;
+//! then for dosing lines and the dosing reader, against the lines neither dosing, urgent nor
+//! crisis (a dosing notice on a question about a medicine in general is a wrong answer).
 //! These are the figures the thresholds in `safety.toml` are set from.
 //!
 //! `cargo run --release --example reader_rounds [FIRST_ROUND]`
@@ -27,6 +29,10 @@ struct Read {
     urgent_lists: bool,
     /// The urgent reader's score, when it was asked.
     urgent_score: Option<f64>,
+    /// The lists flagged it dosing on their own.
+    dosing_lists: bool,
+    /// The dosing reader's score, when it was asked.
+    dosing_score: Option<f64>,
 }
 
 impl Read {
@@ -75,7 +81,10 @@ fn main() -> anyhow::Result<()> {
             urgent.threshold = f64::MAX;
             urgent.languages.clear();
             urgent.windows.clear();
+            let mut dosing = urgent.clone();
+            dosing.needs = vec!["medicine".to_string()];
             trained.safety.urgent_resemblance = Some(urgent);
+            trained.safety.dosing_resemblance = Some(dosing);
         }
         let bot = Bot::new(trained)?;
         for example in kb
@@ -103,7 +112,17 @@ fn main() -> anyhow::Result<()> {
                 None => safety.urgent_resemblance.as_ref().map(|r| r.score),
                 Some(_) => None,
             };
+            // Read where the lists found a dosing question too: the lists hold every dosing
+            // line of the rounds, so only the reader alone tells how it carries over.
+            let dosing_score = match safety.dosing_resemblance_unasked {
+                None | Some("the lists found a dosing question") => {
+                    safety.dosing_resemblance.as_ref().map(|r| r.score)
+                }
+                Some(_) => None,
+            };
             reads.push(Read {
+                dosing_lists: safety.flags.dosing,
+                dosing_score,
                 urgent_lists: safety.flags.urgent,
                 urgent_score,
                 window,
@@ -130,6 +149,7 @@ fn main() -> anyhow::Result<()> {
             };
             report(&group, english, whole(&kb, english), which);
             report_urgent(&group, english, which);
+            report_dosing(&group, english, which);
         }
     }
     Ok(())
@@ -207,5 +227,41 @@ fn report_urgent(group: &[&Read], english: bool, which: &str) {
             .filter(|r| !r.urgent_lists && flagged(r))
             .count();
         println!("  urgent reader {threshold:>4.1}: {caught}/{urgent} fa {alarms}");
+    }
+}
+
+fn report_dosing(group: &[&Read], english: bool, which: &str) {
+    let dosing = group.iter().filter(|r| r.label == "dosing").count();
+    let others: Vec<&&Read> = group
+        .iter()
+        .filter(|r| r.is_other() && r.label != "dosing")
+        .collect();
+    let by_lists = group
+        .iter()
+        .filter(|r| r.label == "dosing" && r.dosing_lists)
+        .count();
+    println!(
+        "{} ({which}): {dosing} dosing lines, {by_lists} caught by the lists; {} others",
+        if english { "en" } else { "six languages" },
+        others.len()
+    );
+    for tenth in (-100..=200).step_by(20) {
+        let threshold = f64::from(tenth) / 10.0;
+        let flagged = |r: &&Read| r.dosing_score.is_some_and(|s| s >= threshold);
+        let alone = group
+            .iter()
+            .filter(|r| r.label == "dosing" && flagged(r))
+            .count();
+        let together = group
+            .iter()
+            .filter(|r| r.label == "dosing" && (r.dosing_lists || flagged(r)))
+            .count();
+        let wrong = others
+            .iter()
+            .filter(|r| !r.dosing_lists && flagged(r))
+            .count();
+        println!(
+            "  dosing reader {threshold:>5.1}: {alone}/{dosing} by the reader alone, {together} with the lists; flagged on others {wrong}"
+        );
     }
 }

@@ -119,6 +119,11 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
             "urgent",
             &kb.safety.urgent_resemblance,
         ),
+        (
+            "dosing_resemblance",
+            "dosing",
+            &kb.safety.dosing_resemblance,
+        ),
     ];
     for (item, label, settings) in readers {
         let Some(resemblance) = settings else {
@@ -145,6 +150,13 @@ pub(super) fn check(kb: &KnowledgeBase) -> Vec<Problem> {
                 .chain(&resemblance.windows)
                 .map(|(code, &t)| (code.as_str(), t)),
         );
+        for name in &resemblance.needs {
+            if !kb.safety.concepts.contains_key(name) {
+                settings_problem(format!(
+                    "needs the concept '{name}', which is not one of [concepts]"
+                ));
+            }
+        }
         for (code, threshold) in thresholds {
             if !threshold.is_finite() {
                 settings_problem(format!("threshold {code} is not a number"));

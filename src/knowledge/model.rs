@@ -124,6 +124,10 @@ pub struct SafetyConfig {
     /// off when absent.
     #[serde(default)]
     pub urgent_resemblance: Option<ResemblanceSettings>,
+    /// A reader of personal dosing questions the same way, for the many ways of asking to
+    /// take, stop or change one's own medicine that no list holds; off when absent.
+    #[serde(default)]
+    pub dosing_resemblance: Option<ResemblanceSettings>,
 }
 
 /// How sure the resemblance reader must be before it calls a message a crisis.
@@ -144,6 +148,10 @@ pub struct ResemblanceSettings {
     /// not named reads whole messages only (see `safety::resemblance`).
     #[serde(default)]
     pub windows: std::collections::BTreeMap<String, f64>,
+    /// Concepts of which one must be found, neither negated nor excluded, before the reader is
+    /// asked (the dosing reader asks for a medicine named somewhere); empty asks always.
+    #[serde(default)]
+    pub needs: Vec<String>,
 }
 
 fn resemblance_min_words() -> usize {

@@ -193,6 +193,9 @@ pub struct Safety {
     reads: Vec<u32>,
     english: usize,
     readers: Readers,
+    /// The concepts of which the dosing reader needs one found (`needs` in
+    /// `[dosing_resemblance]`): a medicine named somewhere.
+    dosing_needs: Vec<u16>,
 }
 
 impl Safety {
@@ -321,6 +324,12 @@ impl Safety {
                 }
             }
         }
+        let dosing_needs = config
+            .dosing_resemblance
+            .iter()
+            .flat_map(|settings| &settings.needs)
+            .filter_map(|name| concept_index(name))
+            .collect();
         Ok(Safety {
             urgent: rule(&config.urgent)?,
             crisis: rule(&config.crisis)?,
@@ -341,6 +350,7 @@ impl Safety {
                 .position(|l| l.code == "en")
                 .unwrap_or(0),
             readers: Readers::default(),
+            dosing_needs,
         })
     }
 
@@ -703,6 +713,24 @@ impl Safety {
         };
         let (urgent_resemblance, urgent) = ask(&self.readers.urgent, urgent_unasked);
         flags.urgent |= urgent;
+        // The dosing reader adds personal dosing questions the lists missed ("Kann ich do vun
+        // e paar nemme?"), only where a medicine is named: a question about taking "them" with
+        // no medicine in sight is most often about food or creams of no concern.
+        let dosing_unasked = if flags.crisis || flags.urgent {
+            Some("a crisis or urgent signs were found")
+        } else if flags.dosing {
+            Some("the lists found a dosing question")
+        } else if !self.dosing_needs.is_empty()
+            && !live.iter().any(|(c, ..)| self.dosing_needs.contains(c))
+        {
+            Some("no medicine named")
+        } else if too_few(&self.readers.dosing) {
+            Some("too few words")
+        } else {
+            None
+        };
+        let (dosing_resemblance, dosing) = ask(&self.readers.dosing, dosing_unasked);
+        flags.dosing |= dosing;
         if let Some(explanation) = explain {
             explanation.resemblance = resemblance;
             explanation.resemblance_unasked = match &self.readers.crisis {
@@ -713,6 +741,11 @@ impl Safety {
             explanation.urgent_resemblance_unasked = match &self.readers.urgent {
                 Some(_) => urgent_unasked,
                 None => Some("off (no [urgent_resemblance] in safety.toml)"),
+            };
+            explanation.dosing_resemblance = dosing_resemblance;
+            explanation.dosing_resemblance_unasked = match &self.readers.dosing {
+                Some(_) => dosing_unasked,
+                None => Some("off (no [dosing_resemblance] in safety.toml)"),
             };
             explanation.phrases = phrases;
             explanation.language = match detected {
@@ -893,6 +926,10 @@ pub struct Explanation {
     pub urgent_resemblance: Option<resemblance::Reading>,
     /// Why the urgent reader was not asked.
     pub urgent_resemblance_unasked: Option<&'static str>,
+    /// How the message resembled the personal dosing questions, when that reader was asked.
+    pub dosing_resemblance: Option<resemblance::Reading>,
+    /// Why the dosing reader was not asked.
+    pub dosing_resemblance_unasked: Option<&'static str>,
     /// Every flag raised.
     pub flags: Flags,
 }
@@ -969,6 +1006,12 @@ impl fmt::Display for Explanation {
             ("urgent resemblance", "URGENT"),
             &self.urgent_resemblance,
             self.urgent_resemblance_unasked,
+        )?;
+        reader(
+            f,
+            ("dosing resemblance", "DOSING"),
+            &self.dosing_resemblance,
+            self.dosing_resemblance_unasked,
         )?;
         writeln!(f, "flags:      {}", list(self.flags))
     }

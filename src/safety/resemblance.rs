@@ -85,10 +85,13 @@ pub struct Target<'a> {
 /// (`[resemblance]` in `safety.toml`), and urgent lines against every other line but crisis
 /// ones (`[urgent_resemblance]`): a crisis story and an emergency share words ("black",
 /// "can't go on"), and each has its own reader.
+/// Personal dosing lines are learnt against every line but crisis and urgent ones
+/// (`[dosing_resemblance]`): the safety reply those get stands alone.
 #[derive(Debug, Default)]
 pub struct Readers {
     pub crisis: Option<Resemblance>,
     pub urgent: Option<Resemblance>,
+    pub dosing: Option<Resemblance>,
 }
 
 impl Readers {
@@ -98,6 +101,11 @@ impl Readers {
         let wanted = [
             ("crisis", &[][..], &kb.safety.resemblance),
             ("urgent", &["crisis"][..], &kb.safety.urgent_resemblance),
+            (
+                "dosing",
+                &["crisis", "urgent"][..],
+                &kb.safety.dosing_resemblance,
+            ),
         ];
         let targets: Vec<Target> = wanted
             .iter()
@@ -110,9 +118,13 @@ impl Readers {
             })
             .collect();
         let mut trained = Resemblance::train_all(&kb.examples, "en", &targets).into_iter();
-        let [crisis, urgent] =
+        let [crisis, urgent, dosing] =
             wanted.map(|(.., settings)| settings.as_ref().and_then(|_| trained.next()));
-        Readers { crisis, urgent }
+        Readers {
+            crisis,
+            urgent,
+            dosing,
+        }
     }
 }
 
@@ -460,6 +472,7 @@ mod tests {
             min_words: 0,
             languages: Default::default(),
             windows: Default::default(),
+            needs: Vec::new(),
         }
     }
 

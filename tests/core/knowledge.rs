@@ -440,6 +440,12 @@ fn check_validates_the_labelled_examples() {
         "[resemblance.languages]\n",
         "[resemblance.languages]\nxx = 3.0\n",
     );
+    edit(
+        d,
+        "safety.toml",
+        "needs = [\"medicine\"]",
+        "needs = [\"medicines\"]",
+    );
     let (ok, text) = check(d);
     assert!(!ok, "{text}");
     assert!(
@@ -449,6 +455,10 @@ fn check_validates_the_labelled_examples() {
     assert!(text.contains("[line 3]: label 'no-such-entry'"), "{text}");
     assert!(text.contains("[line 4]: language 'xx'"), "{text}");
     assert!(text.contains("threshold for 'xx'"), "{text}");
+    assert!(
+        text.contains("[dosing_resemblance]: needs the concept 'medicines'"),
+        "{text}"
+    );
     assert!(!text.contains("[line 1]"), "{text}");
 
     // The resemblance reader with nothing to learn from is a problem, not a silent no-op.

@@ -953,7 +953,8 @@ fn bot_learning(label: &str, taught: &[&str], others: &[&str], reader: bool) -> 
     if !reader {
         let table = match label {
             "crisis" => "\n[resemblance]",
-            _ => "\n[urgent_resemblance]",
+            "urgent" => "\n[urgent_resemblance]",
+            _ => "\n[dosing_resemblance]",
         };
         let path = dir.path().join("safety.toml");
         let text = std::fs::read_to_string(&path).expect("read");
@@ -1060,5 +1061,48 @@ fn the_urgent_reader_adds_urgent_wording_the_lists_lack() {
         "we keep the plums in the cellar, is dairy bad for deposits",
     ] {
         assert_ne!(with.ask(text).kind(), ReplyKind::Urgent, "{}", with.explain(text));
+    }
+}
+
+#[test]
+fn the_dosing_reader_adds_dosing_questions_the_lists_lack() {
+    let floop = [
+        "would it be alright to floop my colchicine on market days",
+        "my mum wants to floop her warfarin over the bank holiday",
+        "thinking of flooping the diltiazem while we are on the boat",
+        "is flooping the binders on a Sunday a bad idea for me",
+        "he floops his amlodipine whenever his feet swell, can he",
+        "I floop the prednisolone in summer, would that do any harm",
+    ];
+    let others = [
+        "what does colchicine do for the lumps on the elbows",
+        "is warfarin linked to calcium in the skin",
+        "can diltiazem shrink calcium deposits",
+        "how do phosphate binders work on dialysis",
+        "is swimming good for the lumps on my elbows",
+        "what are the chances the deposits come back after surgery",
+    ];
+    let message = "The rheumatologist put me on colchicine for the lumps on my elbows. Fancy flooping it on market days this month, me.";
+
+    let without = bot_learning("dosing", &floop, &others, false);
+    assert!(
+        without.ask(message).dosing().is_none(),
+        "the lists alone should not know this wording\n{}",
+        without.explain(message)
+    );
+    let with = bot_learning("dosing", &floop, &others, true);
+    let explained = with.explain(message).to_string();
+    assert!(with.ask(message).dosing().is_some(), "{explained}");
+    assert!(
+        explained.contains("dosing resemblance: ") && explained.contains("DOSING"),
+        "{explained}"
+    );
+
+    // Not asked where no medicine is named, and it leaves questions about a medicine alone.
+    for text in [
+        "Fancy flooping the lumps on my elbows on market days this month, me.",
+        "What does colchicine actually do for the lumps on the elbows, does anyone know?",
+    ] {
+        assert!(with.ask(text).dosing().is_none(), "{}", with.explain(text));
     }
 }
