@@ -510,6 +510,19 @@ fn twenty_sixth_heldout_sets_keep_their_floors() {
     assert_all_caught_but(&report(&data("heldout26-languages.jsonl")), &[], &[]);
 }
 
+/// `knowledge/examples/heldout27-english.jsonl` (120) and `heldout27-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (6e99bec) before any line was read: English urgent 15/15, crisis 18/20, dosing
+/// 16/20, two false alarms, 100/120; the six languages urgent 47/48, crisis 64/66, dosing 58/66,
+/// one false alarm, 184/240. Left out of training, the dosing reader (`[dosing_resemblance]`)
+/// took dosing to 18/20 and 65/66 with the lists of the day. The misses were then fixed by
+/// category.
+#[test]
+fn twenty_seventh_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout27-english.jsonl"), 0.88, 0.09);
+    assert_all_caught_but(&report(&data("heldout27-languages.jsonl")), &[], &[]);
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.
