@@ -523,6 +523,19 @@ fn twenty_seventh_heldout_sets_keep_their_floors() {
     assert_all_caught_but(&report(&data("heldout27-languages.jsonl")), &[], &[]);
 }
 
+/// `knowledge/examples/heldout28-english.jsonl` (120) and `heldout28-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (8a36a0f, the first with the dosing reader) before any line was read: English
+/// urgent 15/15, crisis 19/20, dosing 20/20, two false alarms, 104/120; the six languages urgent
+/// 47/48, crisis 59/66, dosing 63/66, three false alarms, 180/240 (on 06260ca: English crisis
+/// 15/20, dosing 19/20; the six languages urgent 42/48, crisis 56/66, dosing 54/66). The misses
+/// were then fixed by category.
+#[test]
+fn twenty_eighth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout28-english.jsonl"), 0.88, 0.07);
+    assert_all_caught_but(&report(&data("heldout28-languages.jsonl")), &[], &[]);
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

@@ -739,6 +739,10 @@ fn every_exclusion_excuses_its_look_alike() {
         ("pl", "Od amlodypiny raz prawie zemdlałam w autobusie, teraz już ok. Czy zwapnienia znikną?"),
         ("it", "Mi sento un peso sul cuore da quando mamma aspetta la biopsia. Quanto ci vuole?"),
         ("it", "Che caldo oggi, 38 gradi a Bari! I noduli alle dita danno più fastidio d'estate?"),
+        ("en", "A hard bump on my arm with a tiny black dot in the middle. Is that a cyst?"),
+        ("en", "The spot on my shin is black but it has always looked like that. Calcium?"),
+        ("it", "Da quando è morta mia madre ho questi noduli alle dita. Sono ereditari?"),
+        ("pt", "Moro na beira do rio Negro e tenho caroços de cálcio. Qual médico procuro?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
