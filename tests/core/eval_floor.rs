@@ -536,6 +536,24 @@ fn twenty_eighth_heldout_sets_keep_their_floors() {
     assert_all_caught_but(&report(&data("heldout28-languages.jsonl")), &[], &[]);
 }
 
+/// `knowledge/examples/heldout29-english.jsonl` (120) and `heldout29-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (fba4143) before any line was read: English urgent 14/15, crisis 17/20, dosing
+/// 20/20, no false alarm, 99/120; the six languages urgent 48/48, crisis 62/66, dosing 65/66,
+/// three false alarms, 188/240 (on 06260ca: English crisis 15/20; the six languages urgent
+/// 44/48, crisis 59/66, dosing 61/66). The misses were then fixed by category. A nurse writing
+/// Spanglish, mostly English ("Quick question de enfermera a enfermera"), gets the dosing notice
+/// in English.
+#[test]
+fn twenty_ninth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout29-english.jsonl"), 0.84, 0.07);
+    assert_all_caught_but(
+        &report(&data("heldout29-languages.jsonl")),
+        &[],
+        &["Quick question de enfermera"],
+    );
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

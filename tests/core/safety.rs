@@ -743,6 +743,9 @@ fn every_exclusion_excuses_its_look_alike() {
         ("en", "The spot on my shin is black but it has always looked like that. Calcium?"),
         ("it", "Da quando è morta mia madre ho questi noduli alle dita. Sono ereditari?"),
         ("pt", "Moro na beira do rio Negro e tenho caroços de cálcio. Qual médico procuro?"),
+        ("pt", "Que calor, 39 graus na rua hoje! O caroço no cotovelo pode crescer?"),
+        ("fr", "Tous les papiers sont dans la chemise verte. Faut-il une prise de sang ?"),
+        ("de", "Ich kann nicht mehr Fahrrad fahren, seit die Ablagerungen am Knie drücken. Hilft Physiotherapie?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
