@@ -29,6 +29,11 @@ pub use concepts::{has_misplaced_gap, has_unmatchable_spelling};
 use concepts::{Builder, Finder, Hit, Kind};
 pub use resemblance::{Readers, Resemblance};
 
+/// How many more concept words another language must have than the one the detector was sure
+/// of before the reply takes that language instead: a shared word or two ("vino") is chance,
+/// three more is the writer's language.
+const MARGIN_OVER_SURE: u32 = 3;
+
 /// Which flags a message raises.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Flags {
@@ -529,8 +534,14 @@ impl Safety {
                     i != self.english && votes[i] >= needed && votes[i] >= votes[self.english]
                 })
                 .max_by_key(|&i| (votes[i], i == guess));
+            // Sure, with a few of its own words found, but far more of another's: dialect
+            // taken for a neighbour ("Tengo lo sevelamer... posso pigghiare una pastiglia in
+            // più" is Sicilian, not Spanish).
             if sure {
-                if let Some(best) = others.filter(|_| votes[language] == 0) {
+                let outvoted = |best: usize| {
+                    votes[language] == 0 || votes[best] >= votes[language] + MARGIN_OVER_SURE
+                };
+                if let Some(best) = others.filter(|&best| outvoted(best)) {
                     language = best;
                     note = Note::In(best);
                 }

@@ -554,6 +554,19 @@ fn twenty_ninth_heldout_sets_keep_their_floors() {
     );
 }
 
+/// `knowledge/examples/heldout30-english.jsonl` (120) and `heldout30-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (26af608) before any line was read: English urgent 15/15, crisis 20/20, dosing
+/// 20/20, one false alarm, 113/120; the six languages urgent 48/48, crisis 64/66, dosing 64/66,
+/// two false alarms, 194/240 (on 06260ca: English urgent 12/15, crisis 13/20, dosing 16/20; the
+/// six languages urgent 45/48, crisis 55/66, dosing 57/66). The misses were then fixed by
+/// category.
+#[test]
+fn thirtieth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout30-english.jsonl"), 0.92, 0.05);
+    assert_all_caught_but(&report(&data("heldout30-languages.jsonl")), &[], &[]);
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

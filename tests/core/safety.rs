@@ -362,6 +362,14 @@ fn replies_follow_the_writers_language() {
     let english = bot.ask("what is calcinosis cutis");
     assert_eq!(english.language(), "en");
     assert!(english.language_note().is_none());
+    // Sicilian the detector is sure is Spanish ("tengo"), with one word both languages share
+    // ("vino") and many more Italian ones: the reply is Italian.
+    let sicilian = bot.ask(
+        "Tengo lo lantanio, 'u legante del fosforo, due al giorno. Ma la sera quando mangio i \
+         ricci e il pesce crudo col vino, posso pigghiare una pastiglia in più?",
+    );
+    assert!(sicilian.dosing().is_some());
+    assert_eq!(sicilian.language(), "it");
 }
 
 /// `Bot::explain` shows which concepts each sentence held, and which were negated.
@@ -746,6 +754,15 @@ fn every_exclusion_excuses_its_look_alike() {
         ("pt", "Que calor, 39 graus na rua hoje! O caroço no cotovelo pode crescer?"),
         ("fr", "Tous les papiers sont dans la chemise verte. Faut-il une prise de sang ?"),
         ("de", "Ich kann nicht mehr Fahrrad fahren, seit die Ablagerungen am Knie drücken. Hilft Physiotherapie?"),
+        ("en", "My fingertips are black but that's just grease from the garage. Are the white lumps calcium?"),
+        ("fr", "Des gants chauffants pour le froid, ou ça ne sert à rien ? J'ai des dépôts sur les doigts."),
+        ("pl", "Jadę z klasą na zieloną szkołę, a guzki wapnia na łokciach mi przeszkadzają. Co robić?"),
+        ("it", "Il tè verde fa bene ai noduli di calcio sulle dita?"),
+        ("es", "¿El té verde ayuda con los bultos de calcio en los dedos?"),
+        ("fr", "Le thé vert aide-t-il contre les dépôts de calcium sur les doigts ?"),
+        ("pt", "Chá verde ajuda nos caroços de cálcio dos dedos?"),
+        ("de", "Hilft grüner Tee gegen die Kalkknoten an den Fingern?"),
+        ("pl", "Czy zielona herbata pomaga na guzki wapnia na palcach?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
