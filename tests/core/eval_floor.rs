@@ -567,6 +567,19 @@ fn thirtieth_heldout_sets_keep_their_floors() {
     assert_all_caught_but(&report(&data("heldout30-languages.jsonl")), &[], &[]);
 }
 
+/// `knowledge/examples/heldout31-english.jsonl` (120) and `heldout31-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (ca7f399) before any line was read: English urgent 14/15, crisis 20/20, dosing
+/// 20/20, one false alarm, 105/120; the six languages urgent 48/48, crisis 61/66, dosing 65/66,
+/// four false alarms, 184/240 (on 06260ca: English urgent 13/15, crisis 17/20, dosing 18/20;
+/// the six languages urgent 40/48, crisis 59/66, dosing 58/66). The misses were then fixed by
+/// category.
+#[test]
+fn thirty_first_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout31-english.jsonl"), 0.88, 0.05);
+    assert_all_caught_but(&report(&data("heldout31-languages.jsonl")), &[], &[]);
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

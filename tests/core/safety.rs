@@ -763,6 +763,13 @@ fn every_exclusion_excuses_its_look_alike() {
         ("pt", "Chá verde ajuda nos caroços de cálcio dos dedos?"),
         ("de", "Hilft grüner Tee gegen die Kalkknoten an den Fingern?"),
         ("pl", "Czy zielona herbata pomaga na guzki wapnia na palcach?"),
+        ("de", "Der schwarze Fleck am Arm ist eine Tätowierung. Sind die weißen Knötchen daneben Kalk?"),
+        ("es", "La mancha negra del brazo es un tatuaje viejo. ¿Los bultos blancos al lado son calcio?"),
+        ("fr", "La tache noire sur mon bras est un tatouage. Les petites boules blanches à côté, c'est du calcium ?"),
+        ("it", "La macchia nera sul braccio è un tatuaggio. I noduli bianchi vicino sono calcio?"),
+        ("pt", "A mancha preta no braço é uma tatuagem antiga. Os caroços brancos do lado são cálcio?"),
+        ("pl", "Czarna plama na ręce to tatuaż z wojska, a obok twarde białe grudki. Co to może być?"),
+        ("en", "My knuckles look black when I come off shift at the pit. Are the hard lumps calcium?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
