@@ -580,6 +580,19 @@ fn thirty_first_heldout_sets_keep_their_floors() {
     assert_all_caught_but(&report(&data("heldout31-languages.jsonl")), &[], &[]);
 }
 
+/// `knowledge/examples/heldout32-english.jsonl` (120) and `heldout32-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (c2e6763) before any line was read: English urgent 15/15, crisis 19/20, dosing
+/// 20/20, one false alarm, 105/120; the six languages urgent 47/48, crisis 65/66, dosing
+/// 64/66, one false alarm, 191/240 (on 06260ca: English urgent 14/15, crisis 16/20, dosing 19/20;
+/// the six languages urgent 44/48, crisis 58/66, dosing 60/66). The misses were then fixed by
+/// category.
+#[test]
+fn thirty_second_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout32-english.jsonl"), 0.88, 0.06);
+    assert_all_caught_but(&report(&data("heldout32-languages.jsonl")), &[], &[]);
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.
