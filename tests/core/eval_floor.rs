@@ -593,6 +593,19 @@ fn thirty_second_heldout_sets_keep_their_floors() {
     assert_all_caught_but(&report(&data("heldout32-languages.jsonl")), &[], &[]);
 }
 
+/// `knowledge/examples/heldout33-english.jsonl` (120) and `heldout33-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (3eb35f7) before any line was read: English urgent 15/15, crisis 18/20, dosing
+/// 18/20, two false alarms, 103/120; the six languages urgent 48/48, crisis 63/66, dosing 66/66,
+/// one false alarm, 194/240 (on 06260ca: English urgent 14/15, crisis 15/20, dosing 18/20; the
+/// six languages urgent 44/48, crisis 58/66, dosing 62/66). The misses were then fixed by
+/// category.
+#[test]
+fn thirty_third_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout33-english.jsonl"), 0.88, 0.05);
+    assert_all_caught_but(&report(&data("heldout33-languages.jsonl")), &[], &[]);
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

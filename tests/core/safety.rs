@@ -770,6 +770,9 @@ fn every_exclusion_excuses_its_look_alike() {
         ("pt", "A mancha preta no braço é uma tatuagem antiga. Os caroços brancos do lado são cálcio?"),
         ("pl", "Czarna plama na ręce to tatuaż z wojska, a obok twarde białe grudki. Co to może być?"),
         ("en", "My knuckles look black when I come off shift at the pit. Are the hard lumps calcium?"),
+        ("en", "I was very thirsty last week because of the heat, it is finished now. Which blood test checks calcium?"),
+        ("en", "Can I take all of them together at the evening meal, the binders I mean, while I fast?"),
+        ("fr", "Mes doigts deviennent bleus à la cave, puis je remonte au chaud et tout revient. Des gants ?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
