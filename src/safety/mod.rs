@@ -743,21 +743,29 @@ impl Safety {
         let (dosing_resemblance, dosing) = ask(&self.readers.dosing, dosing_unasked);
         flags.dosing |= dosing;
         if let Some(explanation) = explain {
-            explanation.resemblance = resemblance;
-            explanation.resemblance_unasked = match &self.readers.crisis {
+            // Why a reader was not asked, or that `safety.toml` has no table for it.
+            let why = |reader: &Option<Resemblance>, unasked, off: &'static str| match reader {
                 Some(_) => unasked,
-                None => Some("off (no [resemblance] in safety.toml)"),
+                None => Some(off),
             };
+            explanation.resemblance = resemblance;
+            explanation.resemblance_unasked = why(
+                &self.readers.crisis,
+                unasked,
+                "off (no [resemblance] in safety.toml)",
+            );
             explanation.urgent_resemblance = urgent_resemblance;
-            explanation.urgent_resemblance_unasked = match &self.readers.urgent {
-                Some(_) => urgent_unasked,
-                None => Some("off (no [urgent_resemblance] in safety.toml)"),
-            };
+            explanation.urgent_resemblance_unasked = why(
+                &self.readers.urgent,
+                urgent_unasked,
+                "off (no [urgent_resemblance] in safety.toml)",
+            );
             explanation.dosing_resemblance = dosing_resemblance;
-            explanation.dosing_resemblance_unasked = match &self.readers.dosing {
-                Some(_) => dosing_unasked,
-                None => Some("off (no [dosing_resemblance] in safety.toml)"),
-            };
+            explanation.dosing_resemblance_unasked = why(
+                &self.readers.dosing,
+                dosing_unasked,
+                "off (no [dosing_resemblance] in safety.toml)",
+            );
             explanation.phrases = phrases;
             explanation.language = match detected {
                 Detected::Known { index, sure } => format!(

@@ -606,6 +606,19 @@ fn thirty_third_heldout_sets_keep_their_floors() {
     assert_all_caught_but(&report(&data("heldout33-languages.jsonl")), &[], &[]);
 }
 
+/// `knowledge/examples/heldout34-english.jsonl` (120) and `heldout34-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (5c058c5) before any line was read: English urgent 15/15, crisis 20/20, dosing
+/// 20/20, one false alarm, 110/120; the six languages urgent 47/48, crisis 63/66, dosing 65/66,
+/// five false alarms, 188/240 (on 06260ca: English urgent 13/15, crisis 14/20, dosing 19/20;
+/// the six languages urgent 44/48, crisis 57/66, dosing 60/66). The misses were then fixed by
+/// category.
+#[test]
+fn thirty_fourth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout34-english.jsonl"), 0.9, 0.06);
+    assert_all_caught_but(&report(&data("heldout34-languages.jsonl")), &[], &[]);
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

@@ -773,6 +773,9 @@ fn every_exclusion_excuses_its_look_alike() {
         ("en", "I was very thirsty last week because of the heat, it is finished now. Which blood test checks calcium?"),
         ("en", "Can I take all of them together at the evening meal, the binders I mean, while I fast?"),
         ("fr", "Mes doigts deviennent bleus à la cave, puis je remonte au chaud et tout revient. Des gants ?"),
+        ("it", "Sto morendo di caldo, 38 gradi a Bari! I noduli alle dita danno fastidio col caldo?"),
+        ("en", "I've seen plenty of black frostbitten toes on the guys at the farm. Are my knee bumps calcium?"),
+        ("pl", "Ból nie do wytrzymania w kolanie od guzka wapnia. Co na to pomoże?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
