@@ -619,6 +619,18 @@ fn thirty_fourth_heldout_sets_keep_their_floors() {
     assert_all_caught_but(&report(&data("heldout34-languages.jsonl")), &[], &[]);
 }
 
+/// `knowledge/examples/heldout35-english.jsonl` (120) and `heldout35-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (b099d8d) before any line was read: English urgent 15/15, crisis 20/20, dosing
+/// 20/20, two false alarms, 108/120; the six languages urgent 48/48, crisis 64/66, dosing 63/66,
+/// three false alarms, 192/240 (on 06260ca: English crisis 19/20, dosing 18/20; the six
+/// languages urgent 43/48, crisis 59/66, dosing 59/66). The misses were then fixed by category.
+#[test]
+fn thirty_fifth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout35-english.jsonl"), 0.9, 0.06);
+    assert_all_caught_but(&report(&data("heldout35-languages.jsonl")), &[], &[]);
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

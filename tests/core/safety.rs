@@ -776,6 +776,9 @@ fn every_exclusion_excuses_its_look_alike() {
         ("it", "Sto morendo di caldo, 38 gradi a Bari! I noduli alle dita danno fastidio col caldo?"),
         ("en", "I've seen plenty of black frostbitten toes on the guys at the farm. Are my knee bumps calcium?"),
         ("pl", "Ból nie do wytrzymania w kolanie od guzka wapnia. Co na to pomoże?"),
+        ("en", "It is 41 degrees here today, I cannot breathe out there. Is this bot a real doctor?"),
+        ("de", "Ich bin ehrlich gesagt völlig verwirrt, was ich mit Kalk in der Haut essen darf."),
+        ("pt", "Esse trânsito ainda vai me matar. O que é calcinose cutânea?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
