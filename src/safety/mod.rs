@@ -198,9 +198,18 @@ pub struct Safety {
     reads: Vec<u32>,
     english: usize,
     readers: Readers,
-    /// The concepts of which the dosing reader needs one found (`needs` in
-    /// `[dosing_resemblance]`): a medicine named somewhere.
-    dosing_needs: Vec<u16>,
+    /// The concepts of which each reader needs one found before it is asked.
+    needs: Needs,
+}
+
+/// For each reader, the concepts of which one must be found, neither negated nor excluded,
+/// before it is asked (`needs` in its table of `safety.toml`); none asks always. The dosing
+/// reader needs a medicine named somewhere.
+#[derive(Debug)]
+struct Needs {
+    crisis: Vec<u16>,
+    urgent: Vec<u16>,
+    dosing: Vec<u16>,
 }
 
 impl Safety {
@@ -329,12 +338,18 @@ impl Safety {
                 }
             }
         }
-        let dosing_needs = config
-            .dosing_resemblance
-            .iter()
-            .flat_map(|settings| &settings.needs)
-            .filter_map(|name| concept_index(name))
-            .collect();
+        let needs_of = |settings: &Option<crate::knowledge::ResemblanceSettings>| {
+            settings
+                .iter()
+                .flat_map(|settings| &settings.needs)
+                .filter_map(|name| concept_index(name))
+                .collect()
+        };
+        let needs = Needs {
+            crisis: needs_of(&config.resemblance),
+            urgent: needs_of(&config.urgent_resemblance),
+            dosing: needs_of(&config.dosing_resemblance),
+        };
         Ok(Safety {
             urgent: rule(&config.urgent)?,
             crisis: rule(&config.crisis)?,
@@ -355,7 +370,7 @@ impl Safety {
                 .position(|l| l.code == "en")
                 .unwrap_or(0),
             readers: Readers::default(),
-            dosing_needs,
+            needs,
         })
     }
 
@@ -678,17 +693,16 @@ impl Safety {
         let too_few = |reader: &Option<Resemblance>| {
             reader.as_ref().is_some_and(|r| starts.len() < r.min_words)
         };
-        let unasked = if flags.crisis {
-            Some("the lists found a crisis")
-        } else if flags.urgent {
-            Some("the lists found urgent signs")
-        } else if crisis_excused {
-            Some("an exclusion took a crisis word away")
-        } else if too_few(&self.readers.crisis) {
-            Some("too few words")
-        } else {
-            None
-        };
+        let lacks =
+            |needs: &[u16]| !needs.is_empty() && !live.iter().any(|(c, ..)| needs.contains(c));
+        const LACKS: &str = "none of the concepts it needs was found";
+        let unasked = first_reason(&[
+            (flags.crisis, "the lists found a crisis"),
+            (flags.urgent, "the lists found urgent signs"),
+            (crisis_excused, "an exclusion took a crisis word away"),
+            (lacks(&self.needs.crisis), LACKS),
+            (too_few(&self.readers.crisis), "too few words"),
+        ]);
         let code = &self.codes[language];
         let explaining = explain.is_some();
         // The message's signs, found once for both readers and their windows.
@@ -711,35 +725,27 @@ impl Safety {
         // The urgent reader adds urgent signs the lists missed ("feels like someone parked a
         // truck on my chest"): not where a crisis was found, whose reply stands alone, nor
         // where an exclusion excused a sign (Raynaud's that comes back, an old scar).
-        let urgent_unasked = if flags.crisis {
-            Some("a crisis was found")
-        } else if flags.urgent {
-            Some("the lists found urgent signs")
-        } else if urgent_excused {
-            Some("an exclusion took an urgent sign away")
-        } else if too_few(&self.readers.urgent) {
-            Some("too few words")
-        } else {
-            None
-        };
+        let urgent_unasked = first_reason(&[
+            (flags.crisis, "a crisis was found"),
+            (flags.urgent, "the lists found urgent signs"),
+            (urgent_excused, "an exclusion took an urgent sign away"),
+            (lacks(&self.needs.urgent), LACKS),
+            (too_few(&self.readers.urgent), "too few words"),
+        ]);
         let (urgent_resemblance, urgent) = ask(&self.readers.urgent, urgent_unasked);
         flags.urgent |= urgent;
         // The dosing reader adds personal dosing questions the lists missed ("Kann ich do vun
         // e paar nemme?"), only where a medicine is named: a question about taking "them" with
         // no medicine in sight is most often about food or creams of no concern.
-        let dosing_unasked = if flags.crisis || flags.urgent {
-            Some("a crisis or urgent signs were found")
-        } else if flags.dosing {
-            Some("the lists found a dosing question")
-        } else if !self.dosing_needs.is_empty()
-            && !live.iter().any(|(c, ..)| self.dosing_needs.contains(c))
-        {
-            Some("no medicine named")
-        } else if too_few(&self.readers.dosing) {
-            Some("too few words")
-        } else {
-            None
-        };
+        let dosing_unasked = first_reason(&[
+            (
+                flags.crisis || flags.urgent,
+                "a crisis or urgent signs were found",
+            ),
+            (flags.dosing, "the lists found a dosing question"),
+            (lacks(&self.needs.dosing), LACKS),
+            (too_few(&self.readers.dosing), "too few words"),
+        ]);
         let (dosing_resemblance, dosing) = ask(&self.readers.dosing, dosing_unasked);
         flags.dosing |= dosing;
         if let Some(explanation) = explain {
@@ -1034,6 +1040,14 @@ impl fmt::Display for Explanation {
         )?;
         writeln!(f, "flags:      {}", list(self.flags))
     }
+}
+
+/// The first of `reasons` that holds: why a reader is not asked, if it is not.
+fn first_reason(reasons: &[(bool, &'static str)]) -> Option<&'static str> {
+    reasons
+        .iter()
+        .find(|(holds, _)| *holds)
+        .map(|&(_, why)| why)
 }
 
 /// One reader's line of `ask --explain`: its score and threshold, or why it was not asked and

@@ -223,7 +223,9 @@ impl Resemblance {
 
     /// How `normalized` (a normalised message) reads to the model of language `code`; `None`
     /// when neither that language nor the fallback has one. `sentences` are the byte ranges of
-    /// its sentences, for the windows.
+    /// its sentences, for the windows. The safety layer finds a message's signs once and calls
+    /// `read_signs`; this is for the tests.
+    #[cfg(test)]
     pub fn read(
         &self,
         code: &str,
