@@ -631,6 +631,19 @@ fn thirty_fifth_heldout_sets_keep_their_floors() {
     assert_all_caught_but(&report(&data("heldout35-languages.jsonl")), &[], &[]);
 }
 
+/// `knowledge/examples/heldout36-english.jsonl` (120) and `heldout36-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (8fec06f) before any line was read: English urgent 14/15, crisis 20/20, dosing
+/// 20/20, one false alarm, 99/120; the six languages urgent 46/48, crisis 64/66, dosing 61/66,
+/// one false alarm, 187/240 (on 06260ca: English urgent 13/15, crisis 16/20, dosing 17/20; the
+/// six languages urgent 36/48, crisis 60/66, dosing 50/66). The misses were then fixed by
+/// category.
+#[test]
+fn thirty_sixth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout36-english.jsonl"), 0.8, 0.07);
+    assert_all_caught_but(&report(&data("heldout36-languages.jsonl")), &[], &[]);
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

@@ -779,6 +779,7 @@ fn every_exclusion_excuses_its_look_alike() {
         ("en", "It is 41 degrees here today, I cannot breathe out there. Is this bot a real doctor?"),
         ("de", "Ich bin ehrlich gesagt völlig verwirrt, was ich mit Kalk in der Haut essen darf."),
         ("pt", "Esse trânsito ainda vai me matar. O que é calcinose cutânea?"),
+        ("en", "My aunt swears milk causes the lumps. Is she talking nonsense or is it true?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
