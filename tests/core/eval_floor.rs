@@ -644,6 +644,25 @@ fn thirty_sixth_heldout_sets_keep_their_floors() {
     assert_all_caught_but(&report(&data("heldout36-languages.jsonl")), &[], &[]);
 }
 
+/// `knowledge/examples/heldout37-english.jsonl` (120) and `heldout37-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (ede46be) before any line was read: English urgent 14/15, crisis 20/20, dosing
+/// 19/20, two false alarms, 105/120; the six languages urgent 46/48, crisis 61/66, dosing 66/66,
+/// one false alarm, 189/240 (on 06260ca: English urgent 13/15, crisis 13/20, dosing 18/20; the
+/// six languages urgent 42/48, crisis 54/66, dosing 57/66). The misses were then fixed by
+/// category. The one false alarm left is a dosing question in Venetian where the medicine makes
+/// a man with a nephrologist vomit every morning: vomiting in kidney failure is read as urgent
+/// by design, and the reply still carries the medicine notice.
+#[test]
+fn thirty_seventh_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout37-english.jsonl"), 0.85, 0.06);
+    assert_all_caught_but(
+        &report(&data("heldout37-languages.jsonl")),
+        &["El cinacalcet de me papà"],
+        &[],
+    );
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

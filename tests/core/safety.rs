@@ -780,6 +780,8 @@ fn every_exclusion_excuses_its_look_alike() {
         ("de", "Ich bin ehrlich gesagt völlig verwirrt, was ich mit Kalk in der Haut essen darf."),
         ("pt", "Esse trânsito ainda vai me matar. O que é calcinose cutânea?"),
         ("en", "My aunt swears milk causes the lumps. Is she talking nonsense or is it true?"),
+        ("en", "My fingers go white and dead looking in the cold rink, then come back pink indoors. Creams?"),
+        ("en", "It's 45 degrees in the engine room today, I'm dying. Do calcium lumps itch more in the heat?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
