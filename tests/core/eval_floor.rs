@@ -663,6 +663,19 @@ fn thirty_seventh_heldout_sets_keep_their_floors() {
     );
 }
 
+/// `knowledge/examples/heldout38-english.jsonl` (120) and `heldout38-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (56bb5dd) before any line was read: English urgent 15/15, crisis 20/20, dosing
+/// 19/20, three false alarms, 102/120; the six languages urgent 47/48, crisis 65/66, dosing 63/66,
+/// three false alarms, 190/240 (on 06260ca: English crisis 16/20, dosing 18/20, four false
+/// alarms; the six languages urgent 42/48, crisis 55/66, dosing 47/66). The misses were then
+/// fixed by category.
+#[test]
+fn thirty_eighth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout38-english.jsonl"), 0.85, 0.05);
+    assert_all_caught_but(&report(&data("heldout38-languages.jsonl")), &[], &[]);
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

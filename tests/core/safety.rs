@@ -782,6 +782,11 @@ fn every_exclusion_excuses_its_look_alike() {
         ("en", "My aunt swears milk causes the lumps. Is she talking nonsense or is it true?"),
         ("en", "My fingers go white and dead looking in the cold rink, then come back pink indoors. Creams?"),
         ("en", "It's 45 degrees in the engine room today, I'm dying. Do calcium lumps itch more in the heat?"),
+        ("fr", "J'ai envie de tout arrêter, le vérapamil ne sert à rien : j'arrête d'un coup demain ou je descends petit à petit ?"),
+        ("pt", "Amanhã vou consertar a cerca e sempre me corto no arame. Os caroços de cálcio pioram com cortes?"),
+        ("en", "Would it kill me to double up on the diltiazem till my appointment? The lumps aren't shrinking."),
+        ("en", "They came back where the surgeon removed them. Is it worth cutting again?"),
+        ("en", "My sister saw my finger and thought it was gangrene lol, it's just an old scar. Do lumps return after surgery?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
