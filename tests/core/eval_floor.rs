@@ -669,10 +669,19 @@ fn thirty_seventh_heldout_sets_keep_their_floors() {
 /// 19/20, three false alarms, 102/120; the six languages urgent 47/48, crisis 65/66, dosing 63/66,
 /// three false alarms, 190/240 (on 06260ca: English crisis 16/20, dosing 18/20, four false
 /// alarms; the six languages urgent 42/48, crisis 55/66, dosing 47/66). The misses were then
-/// fixed by category.
+/// fixed by category. Two English false alarms are left on purpose: "is it worth cutting
+/// again?" asked of surgery, and a customer who "think is gangrene lol" of an old scar. Excusing
+/// either would also excuse "clean three months, is it worth cutting again?" or a black toe
+/// that is "prob gangrene lol", so this English floor allows those two and no more.
 #[test]
 fn thirty_eighth_heldout_sets_keep_their_floors() {
-    assert_floor(&data("heldout38-english.jsonl"), 0.85, 0.05);
+    let english = Allowance {
+        accuracy: 0.85,
+        wrong_ceiling: 0.05,
+        misses: [("urgent", 0), ("crisis", 0), ("dosing", 0)],
+        false_alarms: 2,
+    };
+    assert_within("heldout38-english.jsonl", &english);
     assert_all_caught_but(&report(&data("heldout38-languages.jsonl")), &[], &[]);
 }
 
@@ -723,6 +732,14 @@ struct Allowance {
 
 /// An English set held to its `Allowance`, and a six-language set to the full safety floor.
 fn assert_measured_floors(english: &str, allowance: &Allowance, languages: &str) {
+    assert_within(english, allowance);
+    let languages = report(&data(languages));
+    assert_safety_floor(&languages);
+    assert_every_language(&languages, 6);
+}
+
+/// An English set held to its `Allowance`.
+fn assert_within(english: &str, allowance: &Allowance) {
     let english = report(&data(english));
     let summary = english.text();
     assert!(english.accuracy() >= allowance.accuracy, "{summary}");
@@ -738,9 +755,6 @@ fn assert_measured_floors(english: &str, allowance: &Allowance, languages: &str)
         english.false_alarms().0 <= allowance.false_alarms,
         "{summary}"
     );
-    let languages = report(&data(languages));
-    assert_safety_floor(&languages);
-    assert_every_language(&languages, 6);
 }
 
 /// An English set's accuracy and its share of wrong answers, and a safety set's floor in each of

@@ -785,8 +785,6 @@ fn every_exclusion_excuses_its_look_alike() {
         ("fr", "J'ai envie de tout arrêter, le vérapamil ne sert à rien : j'arrête d'un coup demain ou je descends petit à petit ?"),
         ("pt", "Amanhã vou consertar a cerca e sempre me corto no arame. Os caroços de cálcio pioram com cortes?"),
         ("en", "Would it kill me to double up on the diltiazem till my appointment? The lumps aren't shrinking."),
-        ("en", "They came back where the surgeon removed them. Is it worth cutting again?"),
-        ("en", "My sister saw my finger and thought it was gangrene lol, it's just an old scar. Do lumps return after surgery?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
