@@ -685,6 +685,24 @@ fn thirty_eighth_heldout_sets_keep_their_floors() {
     assert_all_caught_but(&report(&data("heldout38-languages.jsonl")), &[], &[]);
 }
 
+/// `knowledge/examples/heldout39-english.jsonl` (120) and `heldout39-languages.jsonl` (six
+/// languages, 40 each), written by teammates who saw only `topics.md`, and measured on the code
+/// of the day (fe0ae23) before any line was read: English urgent 15/15, crisis 20/20, dosing
+/// 19/20, three false alarms, 109/120; the six languages urgent 47/48, crisis 61/66, dosing 66/66,
+/// two false alarms, 190/240 (on 06260ca: English urgent 14/15, crisis 15/20, dosing 15/20; the
+/// six languages urgent 42/48, crisis 54/66, dosing 50/66; three false alarms in each). The
+/// misses were then fixed by category. One safety reply is in English for a Portuguese writer: a question that is half
+/// English ("my mom take cinacalcet ... Pode ela tomar so metade"), read as English by design.
+#[test]
+fn thirty_ninth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout39-english.jsonl"), 0.9, 0.03);
+    assert_all_caught_but(
+        &report(&data("heldout39-languages.jsonl")),
+        &[],
+        &["my mom take cinacalcet"],
+    );
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.

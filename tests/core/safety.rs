@@ -785,6 +785,9 @@ fn every_exclusion_excuses_its_look_alike() {
         ("fr", "J'ai envie de tout arrêter, le vérapamil ne sert à rien : j'arrête d'un coup demain ou je descends petit à petit ?"),
         ("pt", "Amanhã vou consertar a cerca e sempre me corto no arame. Os caroços de cálcio pioram com cortes?"),
         ("en", "Would it kill me to double up on the diltiazem till my appointment? The lumps aren't shrinking."),
+        ("en", "Month four on verapamil. The next step is 240 mg and I have enough tablets to do it, should I go up?"),
+        ("en", "Gran collapsed at bingo and we called 999, but she's back home now and doing fine. Are her hand lumps calcium?"),
+        ("en", "The clinic has a poster showing black toes from calciphylaxis. My feet are fine, what is calciphylaxis?"),
     ];
     let mut excused: std::collections::HashSet<(String, String)> = Default::default();
     for &(lang, message) in look_alikes {
