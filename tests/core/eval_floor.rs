@@ -703,10 +703,42 @@ fn thirty_ninth_heldout_sets_keep_their_floors() {
     );
 }
 
+/// `knowledge/examples/heldout40-english.jsonl` (120) and `heldout40-languages.jsonl` (German,
+/// Italian, Spanish and Portuguese, 40 each; the French and Polish half was not written in
+/// time), by teammates who saw only `topics.md`, and measured on the code of the day (904c4fd)
+/// before any line was read: English urgent 15/15, crisis 20/20, dosing 20/20, one false alarm,
+/// 104/120; German urgent 8/8, crisis 8/11, dosing 11/11; Italian 8/8, 11/11, 11/11 with one
+/// false alarm; Spanish and Portuguese all caught with no false alarm (on 06260ca: English
+/// urgent 12/15, crisis 14/20, dosing 17/20; German 7/8, 6/11, 7/11; Italian 8/8, 11/11, 8/11;
+/// Spanish 7/8, 8/11, 11/11; Portuguese 7/8, 11/11, 11/11). The misses were then fixed by
+/// category. One safety reply is in English for a Spanish writer whose dosing question is half
+/// English ("my doc me dio amlodipine ... would that be a problem?").
+#[test]
+fn fortieth_heldout_sets_keep_their_floors() {
+    assert_floor(&data("heldout40-english.jsonl"), 0.85, 0.07);
+    assert_caught_in(
+        &report(&data("heldout40-languages.jsonl")),
+        4,
+        &[],
+        &["my doc me dio amlodipine"],
+    );
+}
+
 /// A six-language set with every urgent, crisis and dosing line caught in each language, where
 /// the only false alarms and the only safety replies in another language than the writer's are
 /// the lines named, by how they begin, in `false_alarms` and `other_language`.
 fn assert_all_caught_but(report: &Report, false_alarms: &[&str], other_language: &[&str]) {
+    assert_caught_in(report, 6, false_alarms, other_language);
+}
+
+/// The same for a set in `languages` of the six languages (a round whose other halves were not
+/// written).
+fn assert_caught_in(
+    report: &Report,
+    languages: usize,
+    false_alarms: &[&str],
+    other_language: &[&str],
+) {
     let summary = report.text();
     let unnamed = |names: &[&str], q: &str| !names.iter().any(|name| q.starts_with(name));
     let alarms: Vec<&str> = report
@@ -731,7 +763,7 @@ fn assert_all_caught_but(report: &Report, false_alarms: &[&str], other_language:
         elsewhere.is_empty(),
         "safety replies in another language than the writer's: {elsewhere:?}\n{summary}"
     );
-    assert_eq!(report.per_language().len(), 6, "{summary}");
+    assert_eq!(report.per_language().len(), languages, "{summary}");
     for (lang, f) in report.per_language() {
         assert_eq!(f.urgent.0, f.urgent.1, "{lang}: urgent\n{summary}");
         assert_eq!(f.crisis.0, f.crisis.1, "{lang}: crisis\n{summary}");
